@@ -1,0 +1,85 @@
+// Shape rules shared by the builder, autodiff and the executors: broadcasting, reshape, symbolic dims.
+
+import { EngineError } from '../errors.js';
+import type { Dim, Shape } from './ir.js';
+
+/** Numpy broadcasting of two shapes; symbolic dims match themselves, 1 or an equal fixed size is assumed. */
+export function broadcastShapes(a: Shape, b: Shape, context: string): Dim[] {
+  const rank = Math.max(a.length, b.length);
+  const out: Dim[] = [];
+  for (let i = 0; i < rank; i++) {
+    const x = i < rank - a.length ? 1 : a[i - (rank - a.length)];
+    const y = i < rank - b.length ? 1 : b[i - (rank - b.length)];
+    if (x === y || y === 1) out.push(x);
+    else if (x === 1) out.push(y);
+    else if (typeof x === 'number' && typeof y === 'number') {
+      throw new EngineError('shape_mismatch', `${context}: cannot broadcast [${a.join(', ')}] with [${b.join(', ')}]`);
+    } else out.push(typeof x === 'number' ? x : y);
+  }
+  return out;
+}
+
+/** Output shape of an ONNX-style reshape (0 copies, -1 infers), or throws on a size mismatch. */
+export function reshapeShape(input: Shape, target: readonly number[], context: string): Dim[] {
+  const out: Dim[] = target.map((d, i) => (d === 0 ? input[i] : d));
+  const inferAt = out.indexOf(-1);
+  if (out.filter((d) => d === -1).length > 1) {
+    throw new EngineError('invalid_graph', `${context}: more than one -1 in reshape target [${target.join(', ')}]`);
+  }
+  const staticIn = input.every((d) => typeof d === 'number');
+  if (inferAt >= 0) {
+    const known = out.filter((_, i) => i !== inferAt);
+    if (staticIn && known.every((d) => typeof d === 'number')) {
+      const total = (input as number[]).reduce((p, d) => p * d, 1);
+      const rest = (known as number[]).reduce((p, d) => p * d, 1);
+      if (rest === 0 || total % rest !== 0) {
+        throw new EngineError('shape_mismatch', `${context}: cannot reshape [${input.join(', ')}] to [${target.join(', ')}]`);
+      }
+      out[inferAt] = total / rest;
+    } else {
+      out[inferAt] = symbolicProduct(input, known);
+    }
+  } else if (staticIn && out.every((d) => typeof d === 'number')) {
+    const a = (input as number[]).reduce((p, d) => p * d, 1);
+    const b = (out as number[]).reduce((p, d) => p * d, 1);
+    if (a !== b) {
+      throw new EngineError('shape_mismatch', `${context}: cannot reshape [${input.join(', ')}] (${a} elements) to [${target.join(', ')}] (${b})`);
+    }
+  }
+  return out;
+}
+
+/** The symbolic quotient prod(input) / prod(known) as a readable symbol like `B*T`. */
+function symbolicProduct(input: Shape, known: readonly Dim[]): Dim {
+  const remaining = [...input];
+  for (const d of known) {
+    const at = remaining.indexOf(d);
+    if (at >= 0) remaining.splice(at, 1);
+    else if (typeof d === 'number') {
+      const numAt = remaining.findIndex((r) => typeof r === 'number' && r % d === 0);
+      if (numAt >= 0) remaining[numAt] = (remaining[numAt] as number) / d;
+      else return '?';
+    } else return '?';
+  }
+  const nums = remaining.filter((d): d is number => typeof d === 'number').reduce((p, d) => p * d, 1);
+  const syms = remaining.filter((d): d is string => typeof d === 'string');
+  if (syms.length === 0) return nums;
+  return [...(nums === 1 ? [] : [String(nums)]), ...syms].join('*');
+}
+
+/** Resolves a possibly negative axis against a rank, or throws naming the op. */
+export function normalizeAxis(axis: number, rank: number, context: string): number {
+  const a = axis < 0 ? axis + rank : axis;
+  if (a < 0 || a >= rank) throw new EngineError('invalid_graph', `${context}: axis ${axis} out of range for rank ${rank}`);
+  return a;
+}
+
+/** Number of elements of a concrete shape. */
+export function sizeOf(shape: readonly number[]): number {
+  return shape.reduce((p, d) => p * d, 1);
+}
+
+/** Formats a shape for messages: `[B, T, 256]`. */
+export function formatShape(shape: Shape): string {
+  return `[${shape.join(', ')}]`;
+}

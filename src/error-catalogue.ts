@@ -1,0 +1,26 @@
+// Every stable error code, what it means and the HTTP status a server would answer with.
+
+/** The catalogue: code → description and HTTP status. A test checks every thrown code is listed here. */
+export const ERROR_CATALOGUE = {
+  shape_mismatch: { status: 400, description: 'Tensor shapes are incompatible for the operation.' },
+  dtype_mismatch: { status: 400, description: 'A tensor has the wrong element type for the operation.' },
+  unknown_op: { status: 400, description: 'The graph contains an operation the engine does not know.' },
+  invalid_graph: { status: 400, description: 'The graph is malformed (unknown value, missing output, bad attribute).' },
+  missing_feed: { status: 400, description: 'A graph input was not given a value when running the graph.' },
+  invalid_feed: { status: 400, description: 'A value given for a graph input has the wrong shape, type or data length.' },
+  not_differentiable: { status: 400, description: 'A gradient was requested through an operation that has none.' },
+  runtime_failure: { status: 500, description: 'ONNX Runtime failed to create a session or run a graph.' },
+  token_out_of_range: { status: 400, description: 'A token id is outside the model vocabulary.' },
+  invalid_tokenizer: { status: 400, description: 'A tokenizer or chat template file is missing or malformed.' },
+  invalid_model_config: { status: 400, description: 'A model configuration is invalid.' },
+  sequence_too_long: { status: 400, description: 'A sequence is longer than the model context.' },
+  invalid_safetensors: { status: 400, description: 'A safetensors file is corrupt, truncated or malformed.' },
+  checkpoint_mismatch: { status: 409, description: 'A checkpoint was written for a different model configuration.' },
+  checkpoint_not_found: { status: 404, description: 'No checkpoint exists at the given path.' },
+  invalid_config: { status: 400, description: 'A configuration value, file or flag is invalid.' },
+  invalid_argument: { status: 400, description: 'A function was called with an invalid argument.' },
+  unknown_loss: { status: 400, description: 'The requested loss function is not known to the backend.' },
+} as const satisfies Record<string, { status: number; description: string }>;
+
+/** A stable error code. */
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
