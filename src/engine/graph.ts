@@ -158,6 +158,27 @@ export class Graph {
     return this.push({ kind: 'sumToShapeOf' }, [x, like], x.dtype, like.shape);
   }
 
+  /** Broadcasts x to the shape of `like`. */
+  broadcastLike(x: Value, like: Value): Value {
+    const shape = broadcastShapes(x.shape, like.shape, 'broadcastLike');
+    if (shape.length !== like.shape.length) {
+      throw new EngineError('shape_mismatch', `broadcastLike: ${formatShape(x.shape)} has a higher rank than ${formatShape(like.shape)}`);
+    }
+    return this.push({ kind: 'broadcastLike' }, [x, like], x.dtype, like.shape);
+  }
+
+  /** Adds `before` and `after` zeros along one axis. */
+  pad(x: Value, axis: number, before: number, after: number): Value {
+    const a = normalizeAxis(axis, x.shape.length, 'pad');
+    if (!Number.isInteger(before) || !Number.isInteger(after) || before < 0 || after < 0) {
+      throw new EngineError('invalid_graph', `pad: before ${before} and after ${after} must be non-negative integers`);
+    }
+    const d = x.shape[a];
+    const shape = [...x.shape];
+    shape[a] = typeof d === 'number' ? d + before + after : before + after === 0 ? d : `${d}+${before + after}`;
+    return this.push({ kind: 'pad', axis: a, before, after }, [x], x.dtype, shape);
+  }
+
   transpose(x: Value, perm: readonly number[]): Value {
     const sorted = [...perm].sort((p, q) => p - q);
     if (perm.length !== x.shape.length || sorted.some((p, i) => p !== i)) {

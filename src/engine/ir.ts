@@ -36,6 +36,8 @@ export type CompareOp = 'equal' | 'less' | 'greater';
  * - reshapeLike(x, like): x reshaped to the runtime shape of `like` (same element count).
  * - sumToShapeOf(x, like): sums x over the axes along which `like` was broadcast to x's shape
  *   (leading extra axes, and axes where like has size 1), then has like's shape.
+ * - broadcastLike(x, like): x broadcast (numpy rules) to the runtime shape of `like`.
+ * - pad(x): `before` zeros and `after` zeros added along `axis` (both non-negative).
  * - transpose(x): output axis i is input axis perm[i].
  * - slice(x): along `axis`, elements [start, end) with ONNX clamping; negative values count from the end.
  * - concat(xs): along `axis`.
@@ -65,6 +67,8 @@ export type OpSpec =
   | { readonly kind: 'reshape'; readonly shape: readonly number[] }
   | { readonly kind: 'reshapeLike' }
   | { readonly kind: 'sumToShapeOf' }
+  | { readonly kind: 'broadcastLike' }
+  | { readonly kind: 'pad'; readonly axis: number; readonly before: number; readonly after: number }
   | { readonly kind: 'transpose'; readonly perm: readonly number[] }
   | { readonly kind: 'slice'; readonly axis: number; readonly start: number; readonly end: number }
   | { readonly kind: 'concat'; readonly axis: number }
@@ -81,7 +85,7 @@ export type OpKind = OpSpec['kind'];
 /** Every op kind, for validation of graphs built by hand or loaded from elsewhere. */
 export const OP_KINDS: readonly OpKind[] = [
   'input', 'constant', 'unary', 'binary', 'compare', 'matmul', 'reduce', 'softmax', 'logSoftmax',
-  'layerNorm', 'rmsNorm', 'gather', 'scatterAddRows', 'reshape', 'reshapeLike', 'sumToShapeOf',
+  'layerNorm', 'rmsNorm', 'gather', 'scatterAddRows', 'reshape', 'reshapeLike', 'sumToShapeOf', 'broadcastLike', 'pad',
   'transpose', 'slice', 'concat', 'where', 'cast', 'oneHot', 'targetLogprobs', 'causalMask', 'stopGradient',
 ];
 
