@@ -56,7 +56,7 @@ function reduceGradient(
   keepDims: boolean,
 ): Value {
   // Bring dy back to rank(x) with ones on the reduced axes, then broadcast.
-  const kept = keepDims ? gy : g.reshape(gy, x.shape.map((_, i) => (axes.includes(i) ? 1 : 0)));
+  const kept = keepDims ? gy : g.reshape(gy, keptShape(x, axes));
   if (op === 'sum') return g.broadcastLike(kept, x); // y = Σ x
   if (op === 'mean') {
     // y = Σ x / n
@@ -70,8 +70,21 @@ function reduceGradient(
     return g.broadcastLike(g.mul(kept, g.scalar(1 / count)), x);
   }
   // y = max x: the gradient goes to every position equal to the max
-  const yKept = keepDims ? y : g.reshape(y, x.shape.map((_, i) => (axes.includes(i) ? 1 : 0)));
+  const yKept = keepDims ? y : g.reshape(y, keptShape(x, axes));
   return g.where(g.compare('equal', x, yKept), g.broadcastLike(kept, x), g.scalar(0));
+}
+
+/** Reshape target restoring reduced axes as 1: static dims as-is, a symbolic dim by 0 (same position) or -1. */
+function keptShape(x: Value, axes: readonly number[]): number[] {
+  let inferred = false;
+  return x.shape.map((d, i) => {
+    if (axes.includes(i)) return 1;
+    if (typeof d === 'number') return d;
+    if (!axes.some((a) => a < i)) return 0; // same position in the reduced tensor
+    if (inferred) throw new EngineError('not_differentiable', `reduce over axes [${axes.join(', ')}] of [${x.shape.join(', ')}] has too many symbolic dims for its gradient`);
+    inferred = true;
+    return -1;
+  });
 }
 
 function layerNormGradient(g: Graph, inputs: readonly Value[], gy: Value, epsilon: number, needs: readonly boolean[]): (Value | undefined)[] {

@@ -21,6 +21,9 @@ export function broadcastShapes(a: Shape, b: Shape, context: string): Dim[] {
 
 /** Output shape of an ONNX-style reshape (0 copies, -1 infers), or throws on a size mismatch. */
 export function reshapeShape(input: Shape, target: readonly number[], context: string): Dim[] {
+  if (target.some((d, i) => d === 0 && i >= input.length)) {
+    throw new EngineError('invalid_graph', `${context}: a 0 in [${target.join(', ')}] copies a dim beyond the input rank ${input.length}`);
+  }
   const out: Dim[] = target.map((d, i) => (d === 0 ? input[i] : d));
   const inferAt = out.indexOf(-1);
   if (out.filter((d) => d === -1).length > 1) {
@@ -49,22 +52,22 @@ export function reshapeShape(input: Shape, target: readonly number[], context: s
   return out;
 }
 
-/** The symbolic quotient prod(input) / prod(known) as a readable symbol like `B*T`. */
+/** The symbolic quotient prod(input) / prod(known) as a readable symbol like `B*T`, or '?' when unknown. */
 function symbolicProduct(input: Shape, known: readonly Dim[]): Dim {
-  const remaining = [...input];
+  const product = (dims: readonly Dim[]) => dims.filter((d): d is number => typeof d === 'number').reduce((p, d) => p * d, 1);
+  const numerator = product(input);
+  const denominator = product(known);
+  if (denominator === 0 || numerator % denominator !== 0) return '?';
+  const symbols = input.filter((d): d is string => typeof d === 'string');
   for (const d of known) {
-    const at = remaining.indexOf(d);
-    if (at >= 0) remaining.splice(at, 1);
-    else if (typeof d === 'number') {
-      const numAt = remaining.findIndex((r) => typeof r === 'number' && r % d === 0);
-      if (numAt >= 0) remaining[numAt] = (remaining[numAt] as number) / d;
-      else return '?';
-    } else return '?';
+    if (typeof d !== 'string') continue;
+    const at = symbols.indexOf(d);
+    if (at < 0) return '?';
+    symbols.splice(at, 1);
   }
-  const nums = remaining.filter((d): d is number => typeof d === 'number').reduce((p, d) => p * d, 1);
-  const syms = remaining.filter((d): d is string => typeof d === 'string');
-  if (syms.length === 0) return nums;
-  return [...(nums === 1 ? [] : [String(nums)]), ...syms].join('*');
+  const count = numerator / denominator;
+  if (symbols.length === 0) return count;
+  return [...(count === 1 ? [] : [String(count)]), ...symbols].join('*');
 }
 
 /** Resolves a possibly negative axis against a rank, or throws naming the op. */

@@ -1,0 +1,75 @@
+// The graphs a language model compiles to: per-token logprobs (for losses and RL), prompt prefill,
+// and one decode step against a key/value cache.
+// Legend: B batch, T time, S cache slots, C width, K kv heads, D head size, V vocab.
+
+import { Graph } from '../engine/graph.js';
+import type { Value } from '../engine/ir.js';
+import type { TransformerConfig } from './transformer-config.js';
+import { declareParameters, lmHead, transformerForward } from './transformer-graph.js';
+
+/** Graph values of a logprob graph, for adding a loss on top. */
+export type LogprobGraph = {
+  readonly graph: Graph;
+  readonly parameters: Map<string, Value>;
+  readonly logprobs: Value; // (B, T): log p(targets[b, t] | tokens[b, ≤t])
+};
+
+/**
+ * Declares inputs `tokens`, `targets` (B, T) int64 and `positions` (B, T) int64, and computes the
+ * log-probability of each target token given the tokens up to and including its position.
+ */
+export function buildLogprobGraph(config: TransformerConfig): LogprobGraph {
+  const graph = new Graph();
+  const parameters = declareParameters(graph, config);
+  const tokens = graph.input('tokens', 'int64', ['B', 'T']);
+  const targets = graph.input('targets', 'int64', ['B', 'T']);
+  const positions = graph.input('positions', 'int64', ['B', 'T']);
+  const { hidden } = transformerForward(graph, config, parameters, { tokens, positions });
+  const logits = lmHead(graph, config, parameters, hidden); // (B, T, V)
+  return { graph, parameters, logprobs: graph.targetLogprobs(logits, targets) };
+}
+
+/**
+ * Prefill: runs prompts (right-padded) through the model, outputs `logits` (B, V) at the flat row
+ * `lastRows[b]` = b·T + (length_b − 1), and every layer's `keys.i` / `values.i` (B, K, T, D).
+ */
+export function buildPrefillGraph(config: TransformerConfig): Graph {
+  const graph = new Graph();
+  const parameters = declareParameters(graph, config);
+  const tokens = graph.input('tokens', 'int64', ['B', 'T']);
+  const positions = graph.input('positions', 'int64', ['B', 'T']);
+  const lastRows = graph.input('lastRows', 'int64', ['B']);
+  const result = transformerForward(graph, config, parameters, { tokens, positions });
+  const rows = graph.reshape(result.hidden, [-1, config.width]); // (B·T, C)
+  graph.output('logits', lmHead(graph, config, parameters, graph.gather(rows, lastRows))); // (B, V)
+  result.keys.forEach((k, i) => graph.output(`keys.${i}`, k));
+  result.values.forEach((v, i) => graph.output(`values.${i}`, v));
+  return graph;
+}
+
+/**
+ * One decode step: `tokens` and `positions` (B, 1), additive `bias` (B, 1, 1, S) over the cache
+ * slots, and each layer's `pastKeys.i` / `pastValues.i` (B, K, S, D). Outputs `logits` (B, V) and the
+ * step's `keys.i` / `values.i` (B, K, 1, D) for the caller to write into its cache.
+ */
+export function buildDecodeGraph(config: TransformerConfig): Graph {
+  const graph = new Graph();
+  const parameters = declareParameters(graph, config);
+  const K = config.kvHeads ?? config.heads;
+  const D = config.width / config.heads;
+  const tokens = graph.input('tokens', 'int64', ['B', 1]);
+  const positions = graph.input('positions', 'int64', ['B', 1]);
+  const bias = graph.input('bias', 'float32', ['B', 1, 1, 'S']);
+  const pastKeys: Value[] = [];
+  const pastValues: Value[] = [];
+  for (let i = 0; i < config.layers; i++) {
+    pastKeys.push(graph.input(`pastKeys.${i}`, 'float32', ['B', K, 'S', D]));
+    pastValues.push(graph.input(`pastValues.${i}`, 'float32', ['B', K, 'S', D]));
+  }
+  const result = transformerForward(graph, config, parameters, { tokens, positions, cache: { bias, pastKeys, pastValues } });
+  const logits = lmHead(graph, config, parameters, result.hidden); // (B, 1, V)
+  graph.output('logits', graph.reshape(logits, [-1, config.vocabSize])); // (B, V)
+  result.keys.forEach((k, i) => graph.output(`keys.${i}`, k));
+  result.values.forEach((v, i) => graph.output(`values.${i}`, v));
+  return graph;
+}
