@@ -17,6 +17,7 @@ export const ERROR_CATALOGUE = {
   invalid_safetensors: { status: 400, description: 'A safetensors file is corrupt, truncated or malformed.' },
   checkpoint_mismatch: { status: 409, description: 'A checkpoint was written for a different model configuration.' },
   checkpoint_not_found: { status: 404, description: 'No checkpoint exists at the given path.' },
+  file_write_failed: { status: 500, description: 'A file could not be written; the previous file, if any, is intact.' },
   invalid_config: { status: 400, description: 'A configuration value, file or flag is invalid.' },
   invalid_argument: { status: 400, description: 'A function was called with an invalid argument.' },
   unknown_loss: { status: 400, description: 'The requested loss function is not known to the backend.' },
