@@ -1,7 +1,7 @@
 // The local training backend: the embedded engine on this machine's CPU. One ONNX Runtime session
 // run computes the loss, per-token logprobs and every parameter gradient; AdamW runs in place.
 
-import { ModelError } from '../errors.js';
+import { CheckpointError, ModelError } from '../errors.js';
 import { gradients } from '../engine/autodiff.js';
 import { adamwStep, createAdamState, type AdamState } from '../engine/optim/adamw.js';
 import { clipGradNorm, globalGradNorm } from '../engine/optim/grad-clip.js';
@@ -134,6 +134,7 @@ export class LocalTrainingBackend implements TrainingBackend {
 
   async loadState(path: string): Promise<void> {
     const state = await loadCheckpoint(path, this.model.config);
+    checkStateMatches(path, this.model, state.parameters, state.adam);
     for (const [name, data] of state.parameters) (this.model.parameters.get(name) as Float32Array).set(data);
     this.adam.clear();
     for (const [name, adam] of state.adam) this.adam.set(name, adam);
@@ -163,6 +164,26 @@ export class LocalTrainingBackend implements TrainingBackend {
       const sum = this.grads.get(spec.name);
       if (sum === undefined) this.grads.set(spec.name, grad); // the run's own buffer: no copy
       else for (let i = 0; i < sum.length; i++) sum[i] += grad[i];
+    }
+  }
+}
+
+/** Every parameter (and any moment) present with the right size, before anything is overwritten. */
+function checkStateMatches(path: string, model: LanguageModel, parameters: ReadonlyMap<string, Float32Array>, adam: ReadonlyMap<string, AdamState>): void {
+  const specs = parameterSpecs(model.config);
+  const names = new Set(specs.map((s) => s.name));
+  for (const name of [...parameters.keys(), ...adam.keys()]) {
+    if (!names.has(name)) throw new CheckpointError('checkpoint_mismatch', `${path}: unexpected tensor "${name}" for this model`);
+  }
+  for (const spec of specs) {
+    const size = spec.shape.reduce((p, d) => p * d, 1);
+    const data = parameters.get(spec.name);
+    if (data === undefined || data.length !== size) {
+      throw new CheckpointError('checkpoint_mismatch', `${path}: parameter "${spec.name}" is ${data === undefined ? 'missing' : `${data.length} values, expected ${size}`}`);
+    }
+    const moments = adam.get(spec.name);
+    if (moments !== undefined && (moments.m.length !== size || moments.v.length !== size)) {
+      throw new CheckpointError('checkpoint_mismatch', `${path}: optimiser moments of "${spec.name}" have the wrong size`);
     }
   }
 }
