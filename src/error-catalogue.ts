@@ -21,6 +21,12 @@ export const ERROR_CATALOGUE = {
   invalid_config: { status: 400, description: 'A configuration value, file or flag is invalid.' },
   invalid_argument: { status: 400, description: 'A function was called with an invalid argument.' },
   unknown_loss: { status: 400, description: 'The requested loss function is not known to the backend.' },
+  unknown_scenario: { status: 404, description: 'The environment has no scenario or split with this id.' },
+  tool_failed: { status: 500, description: 'A tool threw and the environment is set to fail loudly.' },
+  user_simulator_failed: { status: 502, description: 'The simulated user could not reply (endpoint error or timeout).' },
+  agent_failed: { status: 500, description: 'The agent threw during an episode and the runner rethrows.' },
+  episode_aborted: { status: 503, description: 'An episode was cancelled through its AbortSignal.' },
+  environment_data_invalid: { status: 400, description: 'Environment data (tasks, database) is missing or malformed.' },
 } as const satisfies Record<string, { status: number; description: string }>;
 
 /** A stable error code. */

@@ -28,3 +28,6 @@ export class TokenizerError extends StatesetError {}
 
 /** A model config or model input is invalid. */
 export class ModelError extends StatesetError {}
+
+/** An environment, tool, simulated user or episode failed (unknown scenario, a tool threw, a step timed out). */
+export class EnvironmentError extends StatesetError {}
