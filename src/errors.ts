@@ -31,3 +31,6 @@ export class ModelError extends StatesetError {}
 
 /** An environment, tool, simulated user or episode failed (unknown scenario, a tool threw, a step timed out). */
 export class EnvironmentError extends StatesetError {}
+
+/** A reward function or LLM judge failed, or returned a score that cannot be used. */
+export class RewardError extends StatesetError {}
