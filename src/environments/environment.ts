@@ -21,6 +21,8 @@ export type EnvironmentStep<TState> = {
   readonly stop?: StopReason;
   /** Tool calls in this step that were invalid or failed. */
   readonly toolErrors: number;
+  /** The same errors by kind ('unknown_tool', 'invalid_arguments', 'tool_error', …), when known. */
+  readonly toolErrorCounts?: Readonly<Record<string, number>>;
 };
 
 /** Options of a reset. */
@@ -40,5 +42,9 @@ export interface Environment<TState> {
   /** Scenario ids of a split ('train', 'dev', 'test' …). */
   scenarioIds(split: string): readonly string[];
   reset(options: ResetOptions): Promise<EnvironmentReset<TState>>;
-  step(state: TState, turn: AgentTurn, options?: { readonly signal?: AbortSignal }): Promise<EnvironmentStep<TState>>;
+  step(
+    state: TState,
+    turn: AgentTurn,
+    options?: { readonly signal?: AbortSignal },
+  ): Promise<EnvironmentStep<TState>>;
 }
