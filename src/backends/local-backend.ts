@@ -56,6 +56,14 @@ export class LocalTrainingBackend implements TrainingBackend {
     return this.step;
   }
 
+  /**
+   * Copies of the gradients summed since the last optimiser step, by parameter name in the order of
+   * `parameterSpecs` (empty when there are none): what the next `optimStep` would apply, before clipping.
+   */
+  accumulatedGradients(): Map<string, Float32Array> {
+    return new Map([...this.grads].map(([name, grad]) => [name, grad.slice()]));
+  }
+
   async forwardBackward(datums: readonly Datum[], lossFn: LossFnName, lossFnConfig: LossFnConfig = {}): Promise<ForwardBackwardResult> {
     if (!LOSS_FN_NAMES.includes(lossFn)) {
       throw new ModelError('unknown_loss', `unknown loss "${String(lossFn)}"; expected one of ${LOSS_FN_NAMES.join(', ')}`);
@@ -84,6 +92,7 @@ export class LocalTrainingBackend implements TrainingBackend {
 
   async optimStep(params: AdamParams): Promise<OptimStepResult> {
     if (this.grads.size === 0) throw new ModelError('invalid_argument', 'optimStep called with no accumulated gradients');
+    checkAdamParams(params); // before clipping scales the gradients in place, so a rejected step leaves them intact
     const specs = parameterSpecs(this.model.config);
     const grads = specs.map((s) => this.grads.get(s.name) as Float32Array);
     const gradNorm = params.gradClipNorm === undefined ? globalGradNorm(grads) : clipGradNorm(grads, params.gradClipNorm);
@@ -185,6 +194,21 @@ function checkStateMatches(path: string, model: LanguageModel, parameters: Reado
     if (moments !== undefined && (moments.m.length !== size || moments.v.length !== size)) {
       throw new CheckpointError('checkpoint_mismatch', `${path}: optimiser moments of "${spec.name}" have the wrong size`);
     }
+  }
+}
+
+/** Throws ModelError('invalid_argument') naming the first optimiser setting out of range. */
+function checkAdamParams(params: AdamParams): void {
+  const ranges: [string, number | undefined, (value: number) => boolean][] = [
+    ['learningRate', params.learningRate, (v) => v >= 0 && Number.isFinite(v)],
+    ['beta1', params.beta1, (v) => v >= 0 && v < 1],
+    ['beta2', params.beta2, (v) => v >= 0 && v < 1],
+    ['epsilon', params.epsilon, (v) => v >= 0 && Number.isFinite(v)],
+    ['weightDecay', params.weightDecay, (v) => v >= 0 && Number.isFinite(v)],
+    ['gradClipNorm', params.gradClipNorm, (v) => v > 0 && Number.isFinite(v)],
+  ];
+  for (const [name, value, valid] of ranges) {
+    if (value !== undefined && !valid(value)) throw new ModelError('invalid_argument', `optimStep: ${name} ${value} is out of range`);
   }
 }
 

@@ -5,11 +5,11 @@ import { readFile } from 'node:fs/promises';
 import { CheckpointError } from '../errors.js';
 import { writeFileAtomic } from '../engine/atomic-file.js';
 import type { AdamState } from '../engine/optim/adamw.js';
-import type { RngState } from '../engine/random.js';
+import { Rng, type RngState } from '../engine/random.js';
 import { readSafetensors, writeSafetensors } from '../engine/safetensors.js';
 import type { SafetensorsTensor } from '../engine/safetensors-dtype.js';
 import type { TransformerConfig } from './transformer-config.js';
-import type { ParameterSet } from './transformer-params.js';
+import { parameterSpecs, type ParameterSet } from './transformer-params.js';
 
 /** The format tag written into every checkpoint's metadata. */
 export const CHECKPOINT_FORMAT = 'stateset-agents/checkpoint/v1';
@@ -66,29 +66,48 @@ export async function loadCheckpoint(path: string, expected: TransformerConfig):
   const adamSteps = parseJson<Record<string, number>>(metadata.adamSteps, 'adamSteps', path);
   const parameters: ParameterSet = new Map();
   const adam = new Map<string, AdamState>();
-  const float = (key: string): Float32Array => {
+  const invalid = (problem: string) => new CheckpointError('invalid_safetensors', `${path}: ${problem}`);
+  // Every tensor must be there with its config's size, so a damaged file can never load half-way.
+  const sizes = new Map(parameterSpecs(expected).map((spec) => [spec.name, spec.shape.reduce((p, d) => p * d, 1)]));
+  const float = (key: string, size: number): Float32Array => {
     const tensor = tensors.get(key);
-    if (tensor === undefined || tensor.dtype !== 'F32') throw new CheckpointError('invalid_safetensors', `${path}: tensor "${key}" is missing or not F32`);
+    if (tensor === undefined || tensor.dtype !== 'F32') throw invalid(`tensor "${key}" is missing or not F32`);
+    if (tensor.data.length !== size) throw invalid(`tensor "${key}" has ${tensor.data.length} values, the model needs ${size}`);
     return tensor.data;
   };
   for (const key of tensors.keys()) {
-    if (key.startsWith('param/')) parameters.set(key.slice('param/'.length), float(key));
+    if (key.startsWith('param/') && !sizes.has(key.slice('param/'.length))) throw invalid(`tensor "${key}" is not a parameter of this model`);
   }
-  for (const [name, step] of Object.entries(adamSteps)) adam.set(name, { step, m: float(`adam.m/${name}`), v: float(`adam.v/${name}`) });
+  for (const [name, size] of sizes) parameters.set(name, float(`param/${name}`, size));
+  for (const [name, step] of Object.entries(adamSteps)) {
+    const size = sizes.get(name);
+    if (size === undefined) throw invalid(`optimiser state for unknown parameter "${name}"`);
+    if (!Number.isInteger(step) || step < 0) throw invalid(`optimiser step of "${name}" is ${JSON.stringify(step)}, not a count`);
+    adam.set(name, { step, m: float(`adam.m/${name}`, size), v: float(`adam.v/${name}`, size) });
+  }
   const step = Number(metadata.step);
-  if (!Number.isInteger(step) || step < 0) throw new CheckpointError('invalid_safetensors', `${path}: step "${metadata.step}" is not a count`);
-  return { config, parameters, adam, step, rng: parseJson<RngState>(metadata.rng, 'rng', path) };
+  if (!Number.isInteger(step) || step < 0) throw invalid(`step "${metadata.step}" is not a count`);
+  const rng = parseJson<RngState>(metadata.rng, 'rng', path);
+  try {
+    Rng.fromState(rng);
+  } catch (error) {
+    throw new CheckpointError('invalid_safetensors', `${path}: metadata "rng" is not a generator state`, { cause: error });
+  }
+  return { config, parameters, adam, step, rng };
 }
 
 function f32(data: Float32Array): SafetensorsTensor {
   return { dtype: 'F32', shape: [data.length], data: data as Float32Array<ArrayBuffer> };
 }
 
+/** A metadata field holding a JSON object (config, adamSteps, rng). */
 function parseJson<T>(text: string | undefined, field: string, path: string): T {
   try {
     if (text === undefined) throw new Error('missing');
-    return JSON.parse(text) as T;
+    const value: unknown = JSON.parse(text);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object');
+    return value as T;
   } catch (error) {
-    throw new CheckpointError('invalid_safetensors', `${path}: metadata "${field}" is missing or not JSON`, { cause: error });
+    throw new CheckpointError('invalid_safetensors', `${path}: metadata "${field}" is missing or not a JSON object`, { cause: error });
   }
 }
