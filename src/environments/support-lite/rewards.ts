@@ -1,0 +1,153 @@
+// support-lite's reward parts, each a function of the trajectory and the final state: the right
+// tool, the right arguments, the right final answer (and effect), the policy kept, and brevity.
+
+import type { ToolCall } from '../../conversation/messages.js';
+import type { Trajectory } from '../../conversation/trajectory.js';
+import { EnvironmentError } from '../../errors.js';
+import type { SupportLiteState } from './environment.js';
+import type { SupportLiteScenario } from './scenarios.js';
+import { orderOf } from './tools.js';
+
+/** What each part scores: a trajectory and its final state (the RewardContext shape of src/rewards). */
+export type SupportLiteOutcome = {
+  readonly trajectory: Trajectory;
+  readonly finalState?: SupportLiteState;
+};
+
+/** A final answer longer than this loses brevity in proportion. */
+export const BRIEF_ANSWER_CHARS = 120;
+
+const STATUS_WORDS = ['pending', 'processed', 'delivered', 'cancelled'];
+
+/** Every tool call the agent made, in order. */
+export function toolCallsOf(trajectory: Trajectory): ToolCall[] {
+  return trajectory.messages.flatMap((message) =>
+    message.role === 'assistant' ? (message.toolCalls ?? []) : [],
+  );
+}
+
+/** The last assistant message with text and no tool calls, or '' when there is none. */
+export function finalAnswerOf(trajectory: Trajectory): string {
+  for (let index = trajectory.messages.length - 1; index >= 0; index--) {
+    const message = trajectory.messages[index];
+    if (
+      message.role === 'assistant' &&
+      (message.toolCalls?.length ?? 0) === 0 &&
+      message.content.trim() !== ''
+    ) {
+      return message.content;
+    }
+  }
+  return '';
+}
+
+/** The tools a correct agent calls: the lookup, and the cancellation when the order is pending. */
+export function requiredTools(scenario: SupportLiteScenario): readonly string[] {
+  return scenario.shouldCancel ? ['get_order_details', 'cancel_pending_order'] : ['get_order_details'];
+}
+
+/** Jaccard similarity of the tools called and the tools required: 1 exactly when they are the same set. */
+export function rightTool(outcome: SupportLiteOutcome): number {
+  const required = new Set(requiredTools(stateOf(outcome).scenario));
+  const called = new Set(toolCallsOf(outcome.trajectory).map((call) => call.name));
+  const union = new Set([...required, ...called]);
+  const both = [...required].filter((name) => called.has(name)).length;
+  return both / union.size;
+}
+
+/** Share of calls to the required tools whose arguments are right (order id; reason for a cancellation); 0 with none. */
+export function rightArguments(outcome: SupportLiteOutcome): number {
+  const { scenario } = stateOf(outcome);
+  const required = new Set(requiredTools(scenario));
+  const calls = toolCallsOf(outcome.trajectory).filter((call) => required.has(call.name));
+  if (calls.length === 0) return 0;
+  const right = calls.filter(
+    (call) =>
+      call.arguments.order_id === scenario.orderId &&
+      (call.name !== 'cancel_pending_order' || call.arguments.reason === scenario.reason),
+  );
+  return right.length / calls.length;
+}
+
+/**
+ * 1 when the final answer states the asked fact (the status and no other, every item name, the
+ * street and city), or for a cancellation, when the order ended cancelled and the answer says so, or
+ * ended unchanged and the answer refuses ("cannot", "can't", "unable"); else 0. Case-insensitive.
+ */
+export function rightAnswer(outcome: SupportLiteOutcome): number {
+  const state = stateOf(outcome);
+  const { scenario } = state;
+  const answer = finalAnswerOf(outcome.trajectory).toLowerCase();
+  const has = (text: string) => answer.includes(text.toLowerCase());
+  const finalStatus = orderOf(state.world, scenario.orderId)?.status;
+  switch (scenario.intent) {
+    case 'status':
+      return has(scenario.status) && STATUS_WORDS.every((word) => word === scenario.status || !has(word))
+        ? 1
+        : 0;
+    case 'items':
+      return scenario.itemNames.every(has) ? 1 : 0;
+    case 'address':
+      return has(scenario.address.address1) && has(scenario.address.city) ? 1 : 0;
+    case 'cancel':
+      return scenario.shouldCancel
+        ? finalStatus === 'cancelled' && has('cancel')
+          ? 1
+          : 0
+        : finalStatus === scenario.status && /cannot|can't|can not|unable/.test(answer)
+          ? 1
+          : 0;
+  }
+}
+
+/** 0 when the agent called cancel_pending_order on anything but a pending order the customer asked to cancel; else 1. */
+export function policyRespected(outcome: SupportLiteOutcome): number {
+  const { scenario } = stateOf(outcome);
+  const violation = toolCallsOf(outcome.trajectory).some(
+    (call) =>
+      call.name === 'cancel_pending_order' &&
+      !(scenario.shouldCancel && call.arguments.order_id === scenario.orderId),
+  );
+  return violation ? 0 : 1;
+}
+
+/**
+ * Fewer turns and a short answer: min(1, ideal / turns) · min(1, BRIEF_ANSWER_CHARS / answer length),
+ * where ideal = required tool calls + one question for a missing order id + the answer.
+ */
+export function brevity(outcome: SupportLiteOutcome): number {
+  const ideal = requiredTools(stateOf(outcome).scenario).length + 2;
+  const turns = Math.max(1, outcome.trajectory.turns.length);
+  const length = finalAnswerOf(outcome.trajectory).length;
+  return Math.min(1, ideal / turns) * Math.min(1, BRIEF_ANSWER_CHARS / Math.max(1, length));
+}
+
+/** The parts by name, with their weights in `supportLiteScore` (they sum to 1). */
+export const SUPPORT_LITE_REWARD_PARTS = [
+  { name: 'right_tool', weight: 0.2, score: rightTool },
+  { name: 'right_arguments', weight: 0.2, score: rightArguments },
+  { name: 'right_answer', weight: 0.4, score: rightAnswer },
+  { name: 'policy', weight: 0.1, score: policyRespected },
+  { name: 'brevity', weight: 0.1, score: brevity },
+] as const;
+
+/** The weighted total of the parts, and each part. */
+export function supportLiteScore(outcome: SupportLiteOutcome): {
+  readonly total: number;
+  readonly parts: Readonly<Record<string, number>>;
+} {
+  const parts: Record<string, number> = {};
+  let total = 0;
+  for (const part of SUPPORT_LITE_REWARD_PARTS) {
+    parts[part.name] = part.score(outcome);
+    total += part.weight * parts[part.name];
+  }
+  return { total, parts };
+}
+
+function stateOf(outcome: SupportLiteOutcome): SupportLiteState {
+  if (outcome.finalState === undefined) {
+    throw new EnvironmentError('invalid_argument', 'support-lite rewards need the episode final state');
+  }
+  return outcome.finalState;
+}
