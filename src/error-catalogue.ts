@@ -33,6 +33,15 @@ export const ERROR_CATALOGUE = {
   agent_failed: { status: 500, description: 'The agent threw during an episode and the runner rethrows.' },
   episode_aborted: { status: 503, description: 'An episode was cancelled through its AbortSignal.' },
   environment_data_invalid: { status: 400, description: 'Environment data (tasks, database) is missing or malformed.' },
+  template_not_incremental: { status: 400, description: 'A chat template renders earlier messages differently as turns are added.' },
+  invalid_trajectory: { status: 400, description: 'A trajectory, or a line of a trajectory file, is malformed.' },
+  policy_timeout: { status: 504, description: 'The policy endpoint did not answer in time, after retries.' },
+  policy_rate_limited: { status: 429, description: 'The policy endpoint kept answering 429 Too Many Requests.' },
+  policy_unavailable: { status: 503, description: 'The policy endpoint kept failing (5xx or connection errors).' },
+  policy_request_rejected: { status: 502, description: 'The policy endpoint refused the request (a 4xx other than 408 and 429).' },
+  policy_bad_response: { status: 502, description: 'The policy endpoint answered with a malformed chat completion.' },
+  request_aborted: { status: 499, description: 'The request was cancelled through its AbortSignal.' },
+  script_exhausted: { status: 500, description: 'A scripted agent was asked for more turns than its script has.' },
 } as const satisfies Record<string, { status: number; description: string }>;
 
 /** A stable error code. */

@@ -2,13 +2,11 @@
 // tool calls) plus, for token-level policies, the exact tokens and logprobs behind it.
 
 import type { AssistantMessage, Message } from '../conversation/messages.js';
+import type { ToolCallParseFailure } from '../conversation/tool-call-format.js';
 import type { TurnTokens } from '../conversation/trajectory.js';
 
-/** A model output that was meant as a tool call but could not be parsed. */
-export type ToolCallParseFailure = {
-  readonly raw: string;
-  readonly reason: string;
-};
+// Defined with the tool-call text format, which the conversation layer's renderers parse.
+export type { ToolCallParseFailure } from '../conversation/tool-call-format.js';
 
 /** One assistant turn. */
 export type AgentTurn = {

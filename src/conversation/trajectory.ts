@@ -11,6 +11,11 @@ export type TurnTokens = {
   readonly completion: readonly number[];
   /** Sampling logprob of each completion token. */
   readonly logprobs: readonly number[];
+  /**
+   * True when `prompt` starts a new token stream instead of continuing the previous turns' tokens
+   * (the policy re-rendered the conversation, e.g. after context-window truncation). Absent: it continues.
+   */
+  readonly newSequence?: boolean;
 };
 
 /** One assistant turn of a trajectory: where its message is, its tokens, and its reward if any. */
@@ -24,7 +29,14 @@ export type TurnRecord = {
 };
 
 /** Why an episode ended. */
-export type StopReason = 'user_stop' | 'max_turns' | 'terminal_tool' | 'tool_error_limit' | 'token_budget' | 'agent_error' | 'timeout';
+export type StopReason =
+  | 'user_stop'
+  | 'max_turns'
+  | 'terminal_tool'
+  | 'tool_error_limit'
+  | 'token_budget'
+  | 'agent_error'
+  | 'timeout';
 
 /** Facts about how a trajectory was produced. */
 export type TrajectoryMetadata = {
