@@ -65,6 +65,7 @@ export function createRubric<TState = unknown>(options: RubricOptions<TState>): 
   const names = components.map((component) => component.reward.name);
 
   async function evaluateGroup(contexts: readonly RewardContext<TState>[]): Promise<RubricResult[]> {
+    if (contexts.length === 0) return [];
     const outcomes = await Promise.all(components.map(({ reward }) => scoreComponent(reward, contexts)));
     if (onError === 'fail') {
       const failure = outcomes.flat().find((outcome) => !outcome.ok);
