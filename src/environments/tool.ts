@@ -7,7 +7,8 @@ import type { z } from 'zod';
 export type JsonSchema = Readonly<Record<string, unknown>>;
 
 /** What running a tool produced: its output text, or an error message for the agent. */
-export type ToolOutcome = { readonly ok: true; readonly content: string } | { readonly ok: false; readonly error: string };
+export type ToolOutcome =
+  { readonly ok: true; readonly content: string } | { readonly ok: false; readonly error: string };
 
 /** What a tool implementation receives besides its arguments. */
 export type ToolContext<TState> = { readonly state: TState };
