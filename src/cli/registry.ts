@@ -1,0 +1,12 @@
+// Every command of the `stateset-agents` binary, in the order `help` lists them.
+
+import type { Command } from './command.js';
+import { quickstartCommand } from './commands/quickstart.js';
+
+/** The commands `runCli` dispatches to. */
+export const COMMANDS: readonly Command[] = [quickstartCommand];
+
+/** The command called `name`, or undefined. */
+export function findCommand(name: string): Command | undefined {
+  return COMMANDS.find((command) => command.name === name);
+}
