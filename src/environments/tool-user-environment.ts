@@ -28,8 +28,8 @@ export type ToolUserEnvironmentOptions<TWorld, TScenario> = {
   readonly tools: readonly Tool<ToolUserState<TWorld, TScenario>>[];
   /** Scenario ids by split; the first split is the default. */
   readonly splits: Readonly<Record<string, readonly string[]>>;
-  /** The scenario with this id (the id is known to be in a split). */
-  readonly scenario: (id: string) => TScenario;
+  /** The scenario with this id (the id is known to be in a split); may be async. */
+  readonly scenario: (id: string) => TScenario | PromiseLike<TScenario>;
   /** A fresh world for an episode of this scenario. */
   readonly world: (scenario: TScenario) => TWorld;
   readonly systemPrompt: (scenario: TScenario) => string;
@@ -102,7 +102,7 @@ export function createToolUserEnvironment<TWorld, TScenario>(
     },
     async reset(reset: ResetOptions): Promise<EnvironmentReset<State>> {
       const scenarioId = chooseScenario({ splits: options.splits, environment: options.name, reset });
-      const scenario = options.scenario(scenarioId);
+      const scenario = await options.scenario(scenarioId);
       const user = options.user(scenario, reset.seed);
       const opening = await user.open({ signal: reset.signal });
       const state: State = { scenarioId, scenario, world: options.world(scenario), user, calledTools: [] };

@@ -9,7 +9,7 @@ import {
 } from './environment.js';
 import { expertTurn, intentOf, SupportLiteExpert } from './expert-agent.js';
 import { supportLiteScore } from './rewards.js';
-import { retailDataDirForTests, retailDataForTests } from './test-data.js';
+import { retailDataDirForTests, retailDataForTests } from '../test-support/retail-test-data.js';
 import { ASK_ORDER_ID, SUPPORT_LITE_POLICY } from './texts.js';
 
 let environment: SupportLiteEnvironment;

@@ -13,7 +13,7 @@ import {
   supportLiteScore,
   toolCallsOf,
 } from './rewards.js';
-import { retailDataForTests } from './test-data.js';
+import { retailDataForTests } from '../test-support/retail-test-data.js';
 
 let environment: SupportLiteEnvironment;
 beforeAll(async () => {

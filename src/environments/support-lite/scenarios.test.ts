@@ -8,7 +8,7 @@ import {
   splitScenarios,
   type SupportLiteScenario,
 } from './scenarios.js';
-import { retailDataForTests } from './test-data.js';
+import { retailDataForTests } from '../test-support/retail-test-data.js';
 
 let database: RetailDatabase;
 let scenarios: SupportLiteScenario[];

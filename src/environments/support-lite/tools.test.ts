@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runToolCall } from '../run-tool-call.js';
 import type { RetailDatabase } from '../retail/retail-types.js';
 import { freshWorld, orderOf, orderSummary, SUPPORT_LITE_TOOLS } from './tools.js';
-import { retailDataForTests } from './test-data.js';
+import { retailDataForTests } from '../test-support/retail-test-data.js';
 
 let database: RetailDatabase;
 beforeAll(async () => {

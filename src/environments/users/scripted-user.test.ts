@@ -13,7 +13,7 @@ const SCENARIO: UserScenario = {
   ],
   unknownFacts: [{ name: 'zip code', askedBy: ['zip'] }],
   script: [
-    { id: 'confirm', when: [/\bconfirm\b/i, '(yes/no)'], replies: ['Yes.'], maxUses: 1 },
+    { id: 'confirm', when: [/\bconfirm\b/i, '(yes/no)'], unless: ['email'], replies: ['Yes.'], maxUses: 1 },
     { id: 'done', when: ['cancelled'], replies: ['Thanks!'], stop: true },
   ],
   fallback: { replies: ['Sorry?'], stop: false },
@@ -46,6 +46,13 @@ describe('ScriptedUser', () => {
     expect(said[5]).toBe('Sorry?'); // the confirm rule fires once only
     expect(said[6]).toBe(`Thanks! ${STOP_MARKER}`);
     expect(isStopMessage(said[6])).toBe(true);
+  });
+
+  it('skips a rule when its `unless` pattern matches too', async () => {
+    const user = new ScriptedUser({ scenario: SCENARIO, seed: 0 });
+    expect((await user.reply({ agentMessage: 'Please confirm your email.' })).content).toContain(
+      'ann@example.com',
+    );
   });
 
   it('answers every fact asked in one message', async () => {

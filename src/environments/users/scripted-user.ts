@@ -12,6 +12,8 @@ export type AgentTextPattern = string | RegExp;
 export type ScriptRule = {
   readonly id: string;
   readonly when: readonly AgentTextPattern[];
+  /** The rule does not fire when one of these also matches (e.g. "confirm your email" is not a yes/no). */
+  readonly unless?: readonly AgentTextPattern[];
   /** Phrasing variants, one picked with the seeded Rng. */
   readonly replies: readonly string[];
   /** This reply ends the conversation (the stop marker is appended). */
@@ -96,6 +98,7 @@ export class ScriptedUser implements SimulatedUser {
     const rule = (this.scenario.script ?? []).find(
       (candidate) =>
         matchesAny(text, candidate.when) &&
+        !matchesAny(text, candidate.unless ?? []) &&
         (this.uses.get(candidate.id) ?? 0) < (candidate.maxUses ?? Infinity),
     );
     if (rule !== undefined) {
