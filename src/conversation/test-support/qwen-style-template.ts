@@ -18,9 +18,9 @@ export const IM_END_ID = 261;
 export const QWEN_STYLE_TEMPLATE = [
   "{%- if tools %}{{- '<|im_start|>system\\n' }}",
   "{%- if messages[0].role == 'system' %}{{- messages[0].content + '\\n\\n' }}{%- endif %}",
-  "{{- '# Tools\\n\\nYou may call functions. Their signatures are within <tools></tools>:\\n<tools>' }}",
+  "{{- '# Tools\\n<tools>' }}",
   "{%- for tool in tools %}{{- '\\n' }}{{- tool | tojson }}{%- endfor %}",
-  '{{- \'\\n</tools>\\n\\nReturn each call as <tool_call>\\n{"name": <name>, "arguments": <args>}\\n</tool_call><|im_end|>\\n\' }}',
+  "{{- '\\n</tools>\\nWrite each call in <tool_call></tool_call> tags.<|im_end|>\\n' }}",
   "{%- elif messages[0].role == 'system' %}{{- '<|im_start|>system\\n' + messages[0].content + '<|im_end|>\\n' }}",
   '{%- endif %}',
   '{%- for message in messages %}',
