@@ -138,7 +138,6 @@ export {
   type RetailSplit,
   type RetailTask,
 } from './retail/retail-tasks.js';
-export { replayGoldActions, type GoldReplay, type ReplayGoldOptions } from './retail/gold-replay.js';
 export {
   databaseMatchesGold,
   FINISHED_STOP_REASONS,

@@ -3,12 +3,11 @@
 
 import { z } from 'zod';
 import { EnvironmentError } from '../../errors.js';
-import type { Tool } from '../tool.js';
 import { createRetailEnvironment, type RetailEnvironment } from './environment.js';
 import { findRetailDataDir } from './retail-data-dir.js';
 import { loadRetailData } from './retail-data.js';
 import { loadRetailTasks, RETAIL_SPLITS, type RetailSplit, type RetailTask } from './retail-tasks.js';
-import type { RetailDatabase } from './retail-types.js';
+import type { RetailTool } from './retail-tool.js';
 
 /** The retail environment's settings. */
 export const RetailEnvironmentConfigSchema = z
@@ -44,8 +43,8 @@ export type RetailEnvironmentConfig = z.output<typeof RetailEnvironmentConfigSch
 /** Options of `loadRetailEnvironment`. */
 export type LoadRetailEnvironmentOptions = {
   readonly config: RetailEnvironmentConfig;
-  /** The retail tools over the database. */
-  readonly tools: readonly Tool<RetailDatabase>[];
+  /** The tools over the database; default the 16 of `RETAIL_TOOLS`. */
+  readonly tools?: readonly RetailTool[];
   /** Where to look for the data when `config.dataDir` is empty; usually the repository root. */
   readonly root: string;
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -84,5 +83,10 @@ export async function loadRetailEnvironment(
           timeoutMs: config.userTimeoutMs,
           maxRetries: config.userMaxRetries,
         };
-  return createRetailEnvironment({ data, tools: options.tools, tasks, ...(llmUser ? { llmUser } : {}) });
+  return createRetailEnvironment({
+    data,
+    tasks,
+    ...(options.tools ? { tools: options.tools } : {}),
+    ...(llmUser ? { llmUser } : {}),
+  });
 }

@@ -111,6 +111,54 @@ describe('retail environment', () => {
   });
 });
 
+describe('retail environment with the 16 tools', () => {
+  it('runs tool calls on the episode copy only, and ends on transfer_to_human_agents', async () => {
+    const full = createRetailEnvironment({ data, tasks: { dev } });
+    expect(full.tools).toHaveLength(16);
+    const cancel: AgentTurn = {
+      message: {
+        role: 'assistant',
+        content: '',
+        toolCalls: [
+          {
+            id: 'a',
+            name: 'cancel_pending_order',
+            arguments: { order_id: '#W5442520', reason: 'no longer needed' },
+          },
+        ],
+      },
+    };
+    const transfer: AgentTurn = {
+      message: {
+        role: 'assistant',
+        content: '',
+        toolCalls: [{ id: 'b', name: 'transfer_to_human_agents', arguments: { summary: 'wants a refund' } }],
+      },
+    };
+    const episode = await runEpisode({
+      environment: full,
+      agent: new ListAgent([cancel, transfer]),
+      seed: 0,
+      scenarioId: 'dev-0',
+    });
+    expect(episode.trajectory.metadata.stopReason).toBe('terminal_tool');
+    expect(episode.trajectory.messages.at(-1)).toMatchObject({
+      role: 'tool',
+      content: 'Transfer successful',
+    });
+    expect(episode.finalState.world.orders['#W5442520'].status).toBe('cancelled');
+    expect(data.database.orders['#W5442520'].status).toBe('pending');
+    expect(databaseMatchesGold(episode)).toBe(1); // dev-0's gold action is exactly this cancellation
+    expect(await retailTaskSuccess.score(episode)).toBe(1);
+  });
+
+  it('fails loudly when a gold action names no tool', async () => {
+    const broken = { ...dev[0], id: 'dev-x', actions: [{ name: 'refund_everything', kwargs: {} }] };
+    const env = createRetailEnvironment({ data, tasks: { dev: [broken] } });
+    await expect(env.reset({ seed: 0, scenarioId: 'dev-x' })).rejects.toMatchObject({ code: 'unknown_tool' });
+  });
+});
+
 describe('retail environment with an LLM user', () => {
   let server: ChatCompletionsServer;
   beforeAll(async () => {

@@ -5,20 +5,24 @@
 import { EnvironmentError } from '../../errors.js';
 import type { Environment } from '../environment.js';
 import type { ToolExceptionPolicy } from '../run-tool-call.js';
-import type { Tool } from '../tool.js';
 import { createToolUserEnvironment, worldTool, type ToolUserState } from '../tool-user-environment.js';
 import { LlmUser, type LlmUserOptions } from '../users/llm-user.js';
 import { ScriptedUser } from '../users/scripted-user.js';
-import { replayGoldActions } from './gold-replay.js';
+import { createDatabaseHasher } from './database-hasher.js';
+import { replayActions } from './replay.js';
 import { freshDatabase } from './retail-data.js';
+import type { RetailTool } from './retail-tool.js';
+import { RETAIL_TOOLS } from './retail-tools.js';
 import type { RetailSplit, RetailTask } from './retail-tasks.js';
 import type { RetailData, RetailDatabase } from './retail-types.js';
 import { retailUserScenario } from './task-user.js';
 
-/** A retail scenario: the task and the canonical hash of its gold end state. */
+/** A retail scenario: the task, the canonical hash of its gold end state, and the hash function. */
 export type RetailScenario = {
   readonly task: RetailTask;
   readonly goldHash: string;
+  /** `databaseHash`, made fast for copies of the loaded database (see `createDatabaseHasher`). */
+  readonly hashDatabase: (database: RetailDatabase) => string;
 };
 
 /** A retail episode's state: the database copy the tools mutate, the task, the user. */
@@ -36,8 +40,8 @@ export type RetailLlmUserOptions = Omit<LlmUserOptions, 'instruction' | 'seed'>;
 /** Options of `createRetailEnvironment`. */
 export type RetailEnvironmentOptions = {
   readonly data: RetailData;
-  /** The 16 retail tools over the database. */
-  readonly tools: readonly Tool<RetailDatabase>[];
+  /** The tools over the database; default the 16 of `RETAIL_TOOLS`. */
+  readonly tools?: readonly RetailTool[];
   /** Tasks by split; split names are the keys. */
   readonly tasks: Readonly<Partial<Record<RetailSplit, readonly RetailTask[]>>>;
   /** Play the user with an LLM at this endpoint; the scripted user otherwise. */
@@ -51,7 +55,11 @@ export const RETAIL_NAME = 'tau-retail';
 /** Tools that end a retail episode. */
 export const RETAIL_TERMINAL_TOOLS: readonly string[] = ['transfer_to_human_agents'];
 
-/** The retail environment over loaded data, tools and tasks. Gold hashes are computed once per task, on first use. */
+/**
+ * The retail environment over loaded data, tools and tasks. A task's gold end state comes from
+ * replaying its gold actions on a fresh database, once per task, on first use; a gold action naming
+ * no tool throws EnvironmentError('unknown_tool').
+ */
 export function createRetailEnvironment(options: RetailEnvironmentOptions): RetailEnvironment {
   const byId = new Map<string, RetailTask>();
   const splits: Record<string, readonly string[]> = {};
@@ -65,15 +73,13 @@ export function createRetailEnvironment(options: RetailEnvironmentOptions): Reta
       throw new EnvironmentError('unknown_scenario', `${RETAIL_NAME} has no task "${id}"`);
     return found;
   };
-  const goldHashes = new Map<string, Promise<string>>();
-  const goldHash = (gold: RetailTask): Promise<string> => {
+  const tools = options.tools ?? RETAIL_TOOLS;
+  const hashDatabase = createDatabaseHasher(options.data.database);
+  const goldHashes = new Map<string, string>();
+  const goldHash = (gold: RetailTask): string => {
     let hash = goldHashes.get(gold.id);
     if (hash === undefined) {
-      hash = replayGoldActions({
-        tools: options.tools,
-        database: freshDatabase(options.data),
-        actions: gold.actions,
-      }).then((replay) => replay.databaseHash);
+      hash = replayActions(freshDatabase(options.data), gold.actions, { tools, hash: hashDatabase }).dbHash;
       goldHashes.set(gold.id, hash);
     }
     return hash;
@@ -81,9 +87,9 @@ export function createRetailEnvironment(options: RetailEnvironmentOptions): Reta
 
   const environment = createToolUserEnvironment<RetailDatabase, RetailScenario>({
     name: RETAIL_NAME,
-    tools: options.tools.map((tool) => worldTool<RetailDatabase, RetailScenario>(tool)),
+    tools: tools.map((tool) => worldTool<RetailDatabase, RetailScenario>(tool)),
     splits,
-    scenario: async (id) => ({ task: task(id), goldHash: await goldHash(task(id)) }),
+    scenario: (id) => ({ task: task(id), goldHash: goldHash(task(id)), hashDatabase }),
     world: () => freshDatabase(options.data),
     systemPrompt: () => options.data.policy,
     user: (scenario, seed) =>

@@ -3,7 +3,6 @@
 
 import type { Trajectory } from '../../conversation/trajectory.js';
 import { EnvironmentError } from '../../errors.js';
-import { databaseHash } from './database-hash.js';
 import type { RetailState } from './environment.js';
 
 /** What the reward sees: the RewardContext shape of src/rewards, with the retail final state. */
@@ -18,7 +17,7 @@ export const FINISHED_STOP_REASONS: readonly string[] = ['user_stop', 'terminal_
 /** 1 when the final database's canonical hash equals the gold replay's, else 0. */
 export function databaseMatchesGold(outcome: RetailOutcome): number {
   const state = stateOf(outcome);
-  return databaseHash(state.world) === state.scenario.goldHash ? 1 : 0;
+  return state.scenario.hashDatabase(state.world) === state.scenario.goldHash ? 1 : 0;
 }
 
 /**
