@@ -15,6 +15,11 @@ import {
 import { loadRetailTasks, type RetailTask } from '../../src/environments/retail/retail-tasks.js';
 import { retailTaskSuccess } from '../../src/environments/retail/task-reward.js';
 import { runEpisode } from '../../src/environments/run-episode.js';
+import type { RetailState } from '../../src/environments/retail/environment.js';
+import type { SupportLiteState } from '../../src/environments/support-lite/environment.js';
+import { createRubric } from '../../src/rewards/rubric.js';
+import { parseTrajectoriesJsonl, trajectoriesToJsonl } from '../../src/conversation/trajectory-jsonl.js';
+import type { RewardFunction } from '../../src/rewards/reward-function.js';
 import type { Tool } from '../../src/environments/tool.js';
 import { runEpisodes } from '../../src/environments/run-episodes.js';
 import {
@@ -22,7 +27,7 @@ import {
   type SupportLiteEnvironment,
 } from '../../src/environments/support-lite/environment.js';
 import { SupportLiteExpert } from '../../src/environments/support-lite/expert-agent.js';
-import { supportLiteScore } from '../../src/environments/support-lite/rewards.js';
+import { SUPPORT_LITE_REWARD_PARTS, supportLiteScore } from '../../src/environments/support-lite/rewards.js';
 import { findRetailDataDir } from '../../src/environments/retail/retail-data-dir.js';
 import { loadRetailData } from '../../src/environments/retail/retail-data.js';
 import type { RetailData } from '../../src/environments/retail/retail-types.js';
@@ -138,7 +143,9 @@ describe('retail episodes', () => {
     const episodes = await Promise.all(
       dev.map((task, seed) => runEpisode({ environment, agent: goldAgent(task), seed, scenarioId: task.id })),
     );
-    const rewards = await Promise.all(episodes.map((episode) => retailTaskSuccess.score(episode)));
+    const reward: RewardFunction<RetailState> = retailTaskSuccess;
+    const rubric = createRubric<RetailState>({ components: [{ reward, weight: 1 }] });
+    const rewards = (await rubric.evaluateBatch(episodes)).results.map((result) => result.total);
     expect(rewards).toEqual(dev.map(() => 1));
     // the gold end states are the ones the original τ-bench tools reached
     const expected = JSON.parse(await readFile(join(dataDir, 'expected/dev.json'), 'utf8')) as {
@@ -147,6 +154,10 @@ describe('retail episodes', () => {
     expect(episodes.map((episode) => episode.finalState.scenario.goldHash)).toEqual(
       expected.map((entry) => entry.db_hash),
     );
+    // the trajectories survive the JSONL round trip (schema-checked)
+    const trajectories = episodes.map((episode) => episode.trajectory);
+    const parsed = parseTrajectoriesJsonl(trajectoriesToJsonl(trajectories));
+    expect(parsed).toEqual({ ok: true, value: trajectories });
     const ends = new Set(episodes.map((episode) => episode.trajectory.metadata.stopReason));
     expect([...ends].every((reason) => reason === 'user_stop' || reason === 'terminal_tool')).toBe(true);
   });
@@ -200,7 +211,7 @@ describe('support-lite episodes', () => {
     expect(batch.episodes.some((episode) => trainUsers.has(episode.finalState.scenario.userId))).toBe(false);
   });
 
-  it('a wrong-tool agent scores low', async () => {
+  it('a wrong-tool agent scores low, the same through the rewards layer', async () => {
     const batch = await runEpisodes({
       environment,
       agent: wrongToolAgent(),
@@ -210,6 +221,13 @@ describe('support-lite episodes', () => {
     const scores = batch.episodes.map((episode) => supportLiteScore(episode));
     const mean = scores.reduce((sum, score) => sum + score.total, 0) / scores.length;
     expect(mean).toBeLessThan(0.4);
+    // the parts are RewardFunctions: a rubric of them gives the same totals
+    const components = SUPPORT_LITE_REWARD_PARTS.map((part) => {
+      const reward: RewardFunction<SupportLiteState> = { name: part.name, score: part.score };
+      return { reward, weight: part.weight };
+    });
+    const rubric = await createRubric<SupportLiteState>({ components }).evaluateBatch(batch.episodes);
+    rubric.results.forEach((result, index) => expect(result.total).toBeCloseTo(scores[index].total, 12));
     expect(scores.filter((score) => score.total === 1)).toHaveLength(0);
     expect(scores.filter((score) => score.parts.policy === 0).length).toBeGreaterThan(heldOut.length / 2);
   });
