@@ -21,6 +21,7 @@ export const ERROR_CATALOGUE = {
   invalid_config: { status: 400, description: 'A configuration value, file or flag is invalid.' },
   invalid_argument: { status: 400, description: 'A function was called with an invalid argument.' },
   unknown_loss: { status: 400, description: 'The requested loss function is not known to the backend.' },
+  unknown_tool: { status: 400, description: 'A tool call or replayed action names a tool the environment does not have.' },
   reward_failed: { status: 500, description: 'A reward function threw while scoring a trajectory.' },
   reward_invalid_score: { status: 500, description: 'A reward function returned a non-finite score.' },
   judge_malformed_output: { status: 502, description: 'The judge output is not the scores JSON asked for.' },
