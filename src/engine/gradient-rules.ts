@@ -94,15 +94,15 @@ function unaryGradient(g: Graph, op: string, x: Value, y: Value, gy: Value): Val
       return g.mul(gy, g.mul(s, g.add(g.scalar(1), g.mul(x, g.sub(g.scalar(1), s)))));
     }
     case 'gelu': {
-      // y = 0.5x(1 + tanh(u)), u = k(x + a x³): dy/dx = 0.5(1 + t) + 0.5x(1 − t²)k(1 + 3a x²)
+      // y = 0.5x(1 + tanh(u)), u = k(x + a x³). With 0.5(1 + tanh u) = σ(2u) = s, y = x·s and
+      // dy/dx = s + x·s(1 − s)·(2k + 6ka x²): the sigmoid form needs fewer full-size ops.
       const k = Math.sqrt(2 / Math.PI);
       const a = 0.044715;
       const x2 = g.mul(x, x);
-      const t = g.unary('tanh', g.mul(g.scalar(k), g.add(x, g.mul(g.scalar(a), g.mul(x2, x)))));
-      const left = g.mul(g.scalar(0.5), g.add(g.scalar(1), t));
-      const du = g.mul(g.scalar(k), g.add(g.scalar(1), g.mul(g.scalar(3 * a), x2)));
-      const right = g.mul(g.mul(g.scalar(0.5), x), g.mul(g.sub(g.scalar(1), g.mul(t, t)), du));
-      return g.mul(gy, g.add(left, right));
+      const s = g.unary('sigmoid', g.mul(x, g.add(g.mul(x2, g.scalar(2 * k * a)), g.scalar(2 * k))));
+      const xs = g.mul(x, s);
+      const slope = g.add(g.mul(x2, g.scalar(6 * k * a)), g.scalar(2 * k));
+      return g.mul(gy, g.add(s, g.mul(g.sub(xs, g.mul(xs, s)), slope)));
     }
     default:
       throw new EngineError('unknown_op', `no gradient rule for unary op "${op}"`);
