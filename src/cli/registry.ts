@@ -2,9 +2,10 @@
 
 import type { Command } from './command.js';
 import { quickstartCommand } from './commands/quickstart.js';
+import { tauReplayCommand } from './commands/tau-replay.js';
 
 /** The commands `runCli` dispatches to. */
-export const COMMANDS: readonly Command[] = [quickstartCommand];
+export const COMMANDS: readonly Command[] = [quickstartCommand, tauReplayCommand];
 
 /** The command called `name`, or undefined. */
 export function findCommand(name: string): Command | undefined {

@@ -39,7 +39,7 @@ describe('replayActions', () => {
         { name: 'refund_everything', kwargs: {} },
       ]);
     expect(replay).toThrow(StatesetError);
-    expect(replay).toThrow(/actions\[1\]: unknown tool "refund_everything"/);
+    expect(replay).toThrow(/actions\[1\]: unknown tool "refund_everything"; the tools are calculate, /);
     try {
       replay();
     } catch (error) {
@@ -54,8 +54,11 @@ describe('replayActions', () => {
 });
 
 describe('parseReplayActions', () => {
-  it('accepts a list of { name, kwargs }', () => {
-    const actions = [{ name: 'think', kwargs: { thought: 'x' } }];
+  it('accepts a list of { name, kwargs }, whatever the names (replayActions checks them)', () => {
+    const actions = [
+      { name: 'think', kwargs: { thought: 'x' } },
+      { name: 'sudo', kwargs: {} },
+    ];
     expect(parseReplayActions(actions)).toEqual({ ok: true, value: actions });
   });
 
@@ -68,13 +71,6 @@ describe('parseReplayActions', () => {
         { name: 'think', kwargs: [] },
       ],
       /^actions\[1\]\.kwargs: /,
-    ],
-    [
-      [
-        { name: 'think', kwargs: {} },
-        { name: 'sudo', kwargs: {} },
-      ],
-      /^actions\[1\]: unknown tool "sudo"; the tools are calculate, /,
     ],
   ])('refuses %j with a message naming the entry', (value, message) => {
     const parsed = parseReplayActions(value);

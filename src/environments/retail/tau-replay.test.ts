@@ -54,14 +54,14 @@ describe('runTauReplay', () => {
   it.each([
     [
       'an unknown tool',
-      '[{"name": "drop_tables", "kwargs": {}}]',
-      /actions\[0\]: unknown tool "drop_tables"/,
+      '[{"name": "think", "kwargs": {"thought": "x"}}, {"name": "drop_tables", "kwargs": {}}]',
+      /actions\[1\]: unknown tool "drop_tables".*\[unknown_tool\]/,
     ],
-    ['malformed JSON', '[{"name": ', /is not valid JSON/],
+    ['malformed JSON', '[{"name": ', /is not valid JSON.*\[invalid_config\]/],
     [
       'JSON that is not an array',
       '{"name": "think", "kwargs": {}}',
-      /the actions: .*expected \[\{ "name": tool/,
+      /the actions: .*expected \[\{ "name": tool.*\[invalid_config\]/,
     ],
     ['an action without kwargs', '[{"name": "think"}]', /actions\[0\]\.kwargs: /],
   ])('exits 1 with a message for %s', async (_case, text, message) => {
@@ -69,12 +69,14 @@ describe('runTauReplay', () => {
     expect(result).toMatchObject({ exitCode: 1, stdout: '' });
     expect(result.stderr).toMatch(/^tau-replay: /);
     expect(result.stderr).toMatch(message);
+    expect(result.stderr).toContain(result.error?.message);
   });
 
   it('exits 1 for an actions file it cannot read', async () => {
     const result = await runTauReplay({ dataDir, actionsFile: join(scratch, 'missing.json') });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/cannot read actions file .*missing\.json/);
+    expect(result.error?.code).toBe('invalid_config');
   });
 
   it('exits 1 naming the data file that is missing', async () => {

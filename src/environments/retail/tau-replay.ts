@@ -2,7 +2,7 @@
 // a fresh retail database and prints `{ "outputs": [...], "dbHash": "<hex>" }`.
 
 import { readFile } from 'node:fs/promises';
-import { StatesetError } from '../../errors.js';
+import { ConfigError, StatesetError } from '../../errors.js';
 import { freshDatabase, loadRetailData } from './retail-data.js';
 import { parseReplayActions, replayActions } from './replay.js';
 
@@ -14,16 +14,18 @@ export type TauReplayOptions = {
   readonly actionsFile: string;
 };
 
-/** What the command prints and its exit status. */
+/** What the command prints and its exit status; `error` is what made it fail. */
 export type TauReplayResult = {
   readonly exitCode: number;
   readonly stdout: string;
   readonly stderr: string;
+  readonly error?: StatesetError;
 };
 
 /**
  * Runs the replay. Exit 0 with the JSON on stdout, even when tools answered with errors (they are
- * outputs); exit 1 with a message on stderr when the file, its JSON, a tool name or the data is bad.
+ * outputs); exit 1 with a message on stderr when the file or its JSON is bad (invalid_config), a
+ * name is no tool (unknown_tool, before anything runs) or the data folder is bad.
  */
 export async function runTauReplay(options: TauReplayOptions): Promise<TauReplayResult> {
   const file = options.actionsFile;
@@ -31,30 +33,35 @@ export async function runTauReplay(options: TauReplayOptions): Promise<TauReplay
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    return failure(`cannot read actions file ${file}: ${(error as Error).message}`);
+    return failure(
+      new ConfigError('invalid_config', `cannot read actions file ${file}: ${(error as Error).message}`),
+    );
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return failure(`actions file ${file} is not valid JSON: ${(error as Error).message}`);
+    return failure(
+      new ConfigError(
+        'invalid_config',
+        `actions file ${file} is not valid JSON: ${(error as Error).message}`,
+      ),
+    );
   }
   const actions = parseReplayActions(value);
-  if (!actions.ok) return failure(`actions file ${file}: ${actions.error}`);
+  if (!actions.ok)
+    return failure(new ConfigError('invalid_config', `actions file ${file}: ${actions.error}`));
   try {
     const data = await loadRetailData(options.dataDir);
     const result = replayActions(freshDatabase(data), actions.value);
-    return {
-      exitCode: 0,
-      stdout: `${JSON.stringify({ outputs: result.outputs, dbHash: result.dbHash })}\n`,
-      stderr: '',
-    };
+    const stdout = `${JSON.stringify({ outputs: result.outputs, dbHash: result.dbHash })}\n`;
+    return { exitCode: 0, stdout, stderr: '' };
   } catch (error) {
-    if (error instanceof StatesetError) return failure(`${error.message} [${error.code}]`);
+    if (error instanceof StatesetError) return failure(error);
     throw error;
   }
 }
 
-function failure(message: string): TauReplayResult {
-  return { exitCode: 1, stdout: '', stderr: `tau-replay: ${message}\n` };
+function failure(error: StatesetError): TauReplayResult {
+  return { exitCode: 1, stdout: '', stderr: `tau-replay: ${error.message} [${error.code}]\n`, error };
 }
