@@ -49,9 +49,19 @@ async function runEngine(): Promise<Figures & { params: number }> {
   const rng = new Rng(1);
   const datums: Datum[] = Array.from({ length: B }, () => ({
     modelInput: Array.from({ length: T }, () => rng.int(V)),
-    lossFnInputs: { targetTokens: Array.from({ length: T }, () => rng.int(V)), weights: new Array<number>(T).fill(1 / (B * T)) },
+    lossFnInputs: {
+      targetTokens: Array.from({ length: T }, () => rng.int(V)),
+      weights: new Array<number>(T).fill(1 / (B * T)),
+    },
   }));
-  const adam = { learningRate: 3e-4, beta1: 0.9, beta2: 0.95, epsilon: 1e-8, weightDecay: 0.1, decayAllParameters: true };
+  const adam = {
+    learningRate: 3e-4,
+    beta1: 0.9,
+    beta2: 0.95,
+    epsilon: 1e-8,
+    weightDecay: 0.1,
+    decayAllParameters: true,
+  };
   const step = async () => {
     await backend.forwardBackward(datums, 'cross_entropy');
     await backend.optimStep(adam);
@@ -86,7 +96,9 @@ function runTorch(torchThreads: number): Figures | undefined {
   const path = existsSync(script) ? script : fallback;
   if (!existsSync('/usr/bin/python3') || !existsSync(path)) return undefined;
   try {
-    const output = execFileSync('/usr/bin/python3', [path, `threads=${torchThreads}`, `steps=${steps}`], { encoding: 'utf8' });
+    const output = execFileSync('/usr/bin/python3', [path, `threads=${torchThreads}`, `steps=${steps}`], {
+      encoding: 'utf8',
+    });
     return JSON.parse(output.trim().split('\n').pop() as string) as Figures;
   } catch {
     return undefined;
@@ -100,19 +112,29 @@ function round(value: number, digits: number): number {
 
 const engine = await runEngine();
 const references = flag('no-torch') ? [] : [1, 2].map((t) => ({ threads: t, figures: runTorch(t) }));
-const available = references.filter((r): r is { threads: number; figures: Figures } => r.figures !== undefined);
+const available = references.filter(
+  (r): r is { threads: number; figures: Figures } => r.figures !== undefined,
+);
 console.log(`engine: stateset-agents onnxruntime cpu, ${threads} threads, ${engine.params} parameters`);
 console.log('| run | train step s | GFLOP/s | generate tokens/s |');
 console.log('|---|---|---|---|');
-console.log(`| stateset-agents | ${engine.train_step_s_median} | ${engine.train_step_gflops} | ${engine.generate_tokens_per_s} |`);
+console.log(
+  `| stateset-agents | ${engine.train_step_s_median} | ${engine.train_step_gflops} | ${engine.generate_tokens_per_s} |`,
+);
 for (const r of available) {
-  console.log(`| pytorch ${r.threads} thread(s) | ${r.figures.train_step_s_median} | ${r.figures.train_step_gflops} | ${r.figures.generate_tokens_per_s} |`);
+  console.log(
+    `| pytorch ${r.threads} thread(s) | ${r.figures.train_step_s_median} | ${r.figures.train_step_gflops} | ${r.figures.generate_tokens_per_s} |`,
+  );
 }
 if (available.length > 0) {
   const bestStep = Math.min(...available.map((r) => r.figures.train_step_s_median));
   const bestGen = Math.max(...available.map((r) => r.figures.generate_tokens_per_s));
-  console.log(`training step speed-up vs best PyTorch: ${(bestStep / engine.train_step_s_median).toFixed(2)}x (target 1.5x)`);
-  console.log(`generation speed-up vs best PyTorch: ${(engine.generate_tokens_per_s / bestGen).toFixed(2)}x (target 2x)`);
+  console.log(
+    `training step speed-up vs best PyTorch: ${(bestStep / engine.train_step_s_median).toFixed(2)}x (target 1.5x)`,
+  );
+  console.log(
+    `generation speed-up vs best PyTorch: ${(engine.generate_tokens_per_s / bestGen).toFixed(2)}x (target 2x)`,
+  );
 } else {
   console.log('PyTorch reference not run (no /usr/bin/python3 with torch, or --no-torch).');
 }

@@ -5,23 +5,44 @@ export const ERROR_CATALOGUE = {
   shape_mismatch: { status: 400, description: 'Tensor shapes are incompatible for the operation.' },
   dtype_mismatch: { status: 400, description: 'A tensor has the wrong element type for the operation.' },
   unknown_op: { status: 400, description: 'The graph contains an operation the engine does not know.' },
-  invalid_graph: { status: 400, description: 'The graph is malformed (unknown value, missing output, bad attribute).' },
+  invalid_graph: {
+    status: 400,
+    description: 'The graph is malformed (unknown value, missing output, bad attribute).',
+  },
   missing_feed: { status: 400, description: 'A graph input was not given a value when running the graph.' },
-  invalid_feed: { status: 400, description: 'A value given for a graph input has the wrong shape, type or data length.' },
-  not_differentiable: { status: 400, description: 'A gradient was requested through an operation that has none.' },
+  invalid_feed: {
+    status: 400,
+    description: 'A value given for a graph input has the wrong shape, type or data length.',
+  },
+  not_differentiable: {
+    status: 400,
+    description: 'A gradient was requested through an operation that has none.',
+  },
   runtime_failure: { status: 500, description: 'ONNX Runtime failed to create a session or run a graph.' },
   token_out_of_range: { status: 400, description: 'A token id is outside the model vocabulary.' },
-  invalid_tokenizer: { status: 400, description: 'A tokenizer or chat template file is missing or malformed.' },
+  invalid_tokenizer: {
+    status: 400,
+    description: 'A tokenizer or chat template file is missing or malformed.',
+  },
   invalid_model_config: { status: 400, description: 'A model configuration is invalid.' },
   sequence_too_long: { status: 400, description: 'A sequence is longer than the model context.' },
   invalid_safetensors: { status: 400, description: 'A safetensors file is corrupt, truncated or malformed.' },
-  checkpoint_mismatch: { status: 409, description: 'A checkpoint was written for a different model configuration.' },
+  checkpoint_mismatch: {
+    status: 409,
+    description: 'A checkpoint was written for a different model configuration.',
+  },
   checkpoint_not_found: { status: 404, description: 'No checkpoint exists at the given path.' },
-  file_write_failed: { status: 500, description: 'A file could not be written; the previous file, if any, is intact.' },
+  file_write_failed: {
+    status: 500,
+    description: 'A file could not be written; the previous file, if any, is intact.',
+  },
   invalid_config: { status: 400, description: 'A configuration value, file or flag is invalid.' },
   invalid_argument: { status: 400, description: 'A function was called with an invalid argument.' },
   unknown_loss: { status: 400, description: 'The requested loss function is not known to the backend.' },
-  unknown_tool: { status: 400, description: 'A tool call or replayed action names a tool the environment does not have.' },
+  unknown_tool: {
+    status: 400,
+    description: 'A tool call or replayed action names a tool the environment does not have.',
+  },
   reward_failed: { status: 500, description: 'A reward function threw while scoring a trajectory.' },
   reward_invalid_score: { status: 500, description: 'A reward function returned a non-finite score.' },
   judge_malformed_output: { status: 502, description: 'The judge output is not the scores JSON asked for.' },
@@ -30,19 +51,46 @@ export const ERROR_CATALOGUE = {
   judge_cache_corrupt: { status: 500, description: 'A file in the LLM judge cache is not a valid entry.' },
   unknown_scenario: { status: 404, description: 'The environment has no scenario or split with this id.' },
   tool_failed: { status: 500, description: 'A tool threw and the environment is set to fail loudly.' },
-  user_simulator_failed: { status: 502, description: 'The simulated user could not reply (endpoint error or timeout).' },
+  user_simulator_failed: {
+    status: 502,
+    description: 'The simulated user could not reply (endpoint error or timeout).',
+  },
   agent_failed: { status: 500, description: 'The agent threw during an episode and the runner rethrows.' },
   episode_aborted: { status: 503, description: 'An episode was cancelled through its AbortSignal.' },
-  environment_data_invalid: { status: 400, description: 'Environment data (tasks, database) is missing or malformed.' },
-  template_not_incremental: { status: 400, description: 'A chat template renders earlier messages differently as turns are added.' },
-  invalid_trajectory: { status: 400, description: 'A trajectory, or a line of a trajectory file, is malformed.' },
+  environment_data_invalid: {
+    status: 400,
+    description: 'Environment data (tasks, database) is missing or malformed.',
+  },
+  template_not_incremental: {
+    status: 400,
+    description: 'A chat template renders earlier messages differently as turns are added.',
+  },
+  invalid_trajectory: {
+    status: 400,
+    description: 'A trajectory, or a line of a trajectory file, is malformed.',
+  },
   policy_timeout: { status: 504, description: 'The policy endpoint did not answer in time, after retries.' },
-  policy_rate_limited: { status: 429, description: 'The policy endpoint kept answering 429 Too Many Requests.' },
-  policy_unavailable: { status: 503, description: 'The policy endpoint kept failing (5xx or connection errors).' },
-  policy_request_rejected: { status: 502, description: 'The policy endpoint refused the request (a 4xx other than 408 and 429).' },
-  policy_bad_response: { status: 502, description: 'The policy endpoint answered with a malformed chat completion.' },
+  policy_rate_limited: {
+    status: 429,
+    description: 'The policy endpoint kept answering 429 Too Many Requests.',
+  },
+  policy_unavailable: {
+    status: 503,
+    description: 'The policy endpoint kept failing (5xx or connection errors).',
+  },
+  policy_request_rejected: {
+    status: 502,
+    description: 'The policy endpoint refused the request (a 4xx other than 408 and 429).',
+  },
+  policy_bad_response: {
+    status: 502,
+    description: 'The policy endpoint answered with a malformed chat completion.',
+  },
   request_aborted: { status: 499, description: 'The request was cancelled through its AbortSignal.' },
-  script_exhausted: { status: 500, description: 'A scripted agent was asked for more turns than its script has.' },
+  script_exhausted: {
+    status: 500,
+    description: 'A scripted agent was asked for more turns than its script has.',
+  },
 } as const satisfies Record<string, { status: number; description: string }>;
 
 /** A stable error code. */

@@ -16,7 +16,10 @@ export function validateDatums(model: LanguageModel, datums: readonly Datum[], l
     const where = `datum ${index}`;
     if (n === 0) throw new ModelError('invalid_argument', `${where}: modelInput is empty`);
     if (n > model.config.contextLength) {
-      throw new ModelError('sequence_too_long', `${where}: ${n} tokens exceed the model context ${model.config.contextLength}`);
+      throw new ModelError(
+        'sequence_too_long',
+        `${where}: ${n} tokens exceed the model context ${model.config.contextLength}`,
+      );
     }
     model.checkTokens(datum.modelInput, `${where} modelInput`);
     model.checkTokens(datum.lossFnInputs.targetTokens, `${where} targetTokens`);
@@ -28,14 +31,19 @@ export function validateDatums(model: LanguageModel, datums: readonly Datum[], l
     ];
     for (const [name, values, required] of fields) {
       if (values === undefined) {
-        if (required) throw new ModelError('invalid_argument', `${where}: loss "${lossFn}" needs lossFnInputs.${name}`);
+        if (required)
+          throw new ModelError('invalid_argument', `${where}: loss "${lossFn}" needs lossFnInputs.${name}`);
         continue;
       }
       if (values.length !== n) {
-        throw new ModelError('invalid_argument', `${where}: lossFnInputs.${name} has ${values.length} values, modelInput has ${n}`);
+        throw new ModelError(
+          'invalid_argument',
+          `${where}: lossFnInputs.${name} has ${values.length} values, modelInput has ${n}`,
+        );
       }
       const bad = values.findIndex((v) => !Number.isFinite(v));
-      if (bad >= 0) throw new ModelError('invalid_argument', `${where}: lossFnInputs.${name}[${bad}] is ${values[bad]}`);
+      if (bad >= 0)
+        throw new ModelError('invalid_argument', `${where}: lossFnInputs.${name}[${bad}] is ${values[bad]}`);
     }
   });
 }

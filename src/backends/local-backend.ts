@@ -64,11 +64,19 @@ export class LocalTrainingBackend implements TrainingBackend {
     return new Map([...this.grads].map(([name, grad]) => [name, grad.slice()]));
   }
 
-  async forwardBackward(datums: readonly Datum[], lossFn: LossFnName, lossFnConfig: LossFnConfig = {}): Promise<ForwardBackwardResult> {
+  async forwardBackward(
+    datums: readonly Datum[],
+    lossFn: LossFnName,
+    lossFnConfig: LossFnConfig = {},
+  ): Promise<ForwardBackwardResult> {
     if (!LOSS_FN_NAMES.includes(lossFn)) {
-      throw new ModelError('unknown_loss', `unknown loss "${String(lossFn)}"; expected one of ${LOSS_FN_NAMES.join(', ')}`);
+      throw new ModelError(
+        'unknown_loss',
+        `unknown loss "${String(lossFn)}"; expected one of ${LOSS_FN_NAMES.join(', ')}`,
+      );
     }
-    if (datums.length === 0) throw new ModelError('invalid_argument', 'forwardBackward needs at least one datum');
+    if (datums.length === 0)
+      throw new ModelError('invalid_argument', 'forwardBackward needs at least one datum');
     validateDatums(this.model, datums, lossFn);
     const scalars = lossScalars(lossFn, lossFnConfig);
     const graph = await this.trainingGraph(lossFn);
@@ -81,25 +89,38 @@ export class LocalTrainingBackend implements TrainingBackend {
       lossSum += (out.loss.data as Float32Array)[0];
       this.accumulate(out);
       const lp = out.logprobs.data as Float32Array;
-      chunk.forEach((d, b) => outputs.push({ logprobs: Array.from(lp.subarray(b * batch.width, b * batch.width + d.modelInput.length)) }));
+      chunk.forEach((d, b) =>
+        outputs.push({
+          logprobs: Array.from(lp.subarray(b * batch.width, b * batch.width + d.modelInput.length)),
+        }),
+      );
     }
     this.accumulated++;
-    const weightSum = datums.reduce((s, d) => s + (d.lossFnInputs.weights ?? d.modelInput.map(() => 1)).reduce((a, w) => a + w, 0), 0);
+    const weightSum = datums.reduce(
+      (s, d) => s + (d.lossFnInputs.weights ?? d.modelInput.map(() => 1)).reduce((a, w) => a + w, 0),
+      0,
+    );
     const metrics: Record<string, number> = { 'loss:sum': lossSum, 'weights:sum': weightSum };
-    if (lossFn !== 'cross_entropy' && lossFn !== 'dro') Object.assign(metrics, ratioMetrics(datums, outputs, lossFnConfig));
+    if (lossFn !== 'cross_entropy' && lossFn !== 'dro')
+      Object.assign(metrics, ratioMetrics(datums, outputs, lossFnConfig));
     return { lossFnOutputs: outputs, metrics };
   }
 
   async optimStep(params: AdamParams): Promise<OptimStepResult> {
-    if (this.grads.size === 0) throw new ModelError('invalid_argument', 'optimStep called with no accumulated gradients');
+    if (this.grads.size === 0)
+      throw new ModelError('invalid_argument', 'optimStep called with no accumulated gradients');
     checkAdamParams(params); // before clipping scales the gradients in place, so a rejected step leaves them intact
     const specs = parameterSpecs(this.model.config);
     const grads = specs.map((s) => this.grads.get(s.name) as Float32Array);
-    const gradNorm = params.gradClipNorm === undefined ? globalGradNorm(grads) : clipGradNorm(grads, params.gradClipNorm);
+    const gradNorm =
+      params.gradClipNorm === undefined ? globalGradNorm(grads) : clipGradNorm(grads, params.gradClipNorm);
     if (!Number.isFinite(gradNorm)) {
       this.grads.clear();
       this.accumulated = 0;
-      throw new ModelError('invalid_argument', `gradient norm is ${gradNorm}; the step was skipped and the gradients dropped`);
+      throw new ModelError(
+        'invalid_argument',
+        `gradient norm is ${gradNorm}; the step was skipped and the gradients dropped`,
+      );
     }
     const adamw = {
       learningRate: params.learningRate,
@@ -161,7 +182,11 @@ export class LocalTrainingBackend implements TrainingBackend {
       g.output('loss', loss);
       g.output('logprobs', built.logprobs);
       const names = [...built.parameters.keys()];
-      const grads = gradients(g, loss, names.map((n) => built.parameters.get(n)!));
+      const grads = gradients(
+        g,
+        loss,
+        names.map((n) => built.parameters.get(n)!),
+      );
       names.forEach((name, i) => g.output(`grad.${name}`, grads[i]));
       return g;
     });
@@ -171,28 +196,41 @@ export class LocalTrainingBackend implements TrainingBackend {
     for (const spec of parameterSpecs(this.model.config)) {
       const grad = out[`grad.${spec.name}`].data as Float32Array;
       const sum = this.grads.get(spec.name);
-      if (sum === undefined) this.grads.set(spec.name, grad); // the run's own buffer: no copy
+      if (sum === undefined)
+        this.grads.set(spec.name, grad); // the run's own buffer: no copy
       else for (let i = 0; i < sum.length; i++) sum[i] += grad[i];
     }
   }
 }
 
 /** Every parameter (and any moment) present with the right size, before anything is overwritten. */
-function checkStateMatches(path: string, model: LanguageModel, parameters: ReadonlyMap<string, Float32Array>, adam: ReadonlyMap<string, AdamState>): void {
+function checkStateMatches(
+  path: string,
+  model: LanguageModel,
+  parameters: ReadonlyMap<string, Float32Array>,
+  adam: ReadonlyMap<string, AdamState>,
+): void {
   const specs = parameterSpecs(model.config);
   const names = new Set(specs.map((s) => s.name));
   for (const name of [...parameters.keys(), ...adam.keys()]) {
-    if (!names.has(name)) throw new CheckpointError('checkpoint_mismatch', `${path}: unexpected tensor "${name}" for this model`);
+    if (!names.has(name))
+      throw new CheckpointError('checkpoint_mismatch', `${path}: unexpected tensor "${name}" for this model`);
   }
   for (const spec of specs) {
     const size = spec.shape.reduce((p, d) => p * d, 1);
     const data = parameters.get(spec.name);
     if (data === undefined || data.length !== size) {
-      throw new CheckpointError('checkpoint_mismatch', `${path}: parameter "${spec.name}" is ${data === undefined ? 'missing' : `${data.length} values, expected ${size}`}`);
+      throw new CheckpointError(
+        'checkpoint_mismatch',
+        `${path}: parameter "${spec.name}" is ${data === undefined ? 'missing' : `${data.length} values, expected ${size}`}`,
+      );
     }
     const moments = adam.get(spec.name);
     if (moments !== undefined && (moments.m.length !== size || moments.v.length !== size)) {
-      throw new CheckpointError('checkpoint_mismatch', `${path}: optimiser moments of "${spec.name}" have the wrong size`);
+      throw new CheckpointError(
+        'checkpoint_mismatch',
+        `${path}: optimiser moments of "${spec.name}" have the wrong size`,
+      );
     }
   }
 }
@@ -208,7 +246,8 @@ function checkAdamParams(params: AdamParams): void {
     ['gradClipNorm', params.gradClipNorm, (v) => v > 0 && Number.isFinite(v)],
   ];
   for (const [name, value, valid] of ranges) {
-    if (value !== undefined && !valid(value)) throw new ModelError('invalid_argument', `optimStep: ${name} ${value} is out of range`);
+    if (value !== undefined && !valid(value))
+      throw new ModelError('invalid_argument', `optimStep: ${name} ${value} is out of range`);
   }
 }
 
@@ -217,10 +256,15 @@ function lossScalars(lossFn: LossFnName, config: LossFnConfig): Record<string, T
   const high = config.clipHighThreshold ?? 1.2;
   const beta = config.beta ?? 0.05;
   if (!(low > 0 && low <= 1 && high >= 1 && Number.isFinite(high))) {
-    throw new ModelError('invalid_argument', `clip thresholds must satisfy 0 < low <= 1 <= high, got ${low} and ${high}`);
+    throw new ModelError(
+      'invalid_argument',
+      `clip thresholds must satisfy 0 < low <= 1 <= high, got ${low} and ${high}`,
+    );
   }
-  if (!(beta >= 0 && Number.isFinite(beta))) throw new ModelError('invalid_argument', `beta must be >= 0, got ${beta}`);
-  if (lossFn === 'ppo' || lossFn === 'cispo') return { clipLow: floatTensor([low], []), clipHigh: floatTensor([high], []) };
+  if (!(beta >= 0 && Number.isFinite(beta)))
+    throw new ModelError('invalid_argument', `beta must be >= 0, got ${beta}`);
+  if (lossFn === 'ppo' || lossFn === 'cispo')
+    return { clipLow: floatTensor([low], []), clipHigh: floatTensor([high], []) };
   if (lossFn === 'dro') return { beta: floatTensor([beta], []) };
   return {};
 }

@@ -25,5 +25,8 @@ export function ratioMetrics(
       if (r < low || r > high) clipped += w;
     });
   });
-  return { 'ratio:mean': weight > 0 ? ratioSum / weight : 1, 'clipped:fraction': weight > 0 ? clipped / weight : 0 };
+  return {
+    'ratio:mean': weight > 0 ? ratioSum / weight : 1,
+    'clipped:fraction': weight > 0 ? clipped / weight : 0,
+  };
 }

@@ -30,7 +30,8 @@ export const LOSS_REQUIRES: Readonly<Record<LossFnName, readonly ('logprobs' | '
 /** Declares the loss inputs on a graph: `weights`, `oldLogprobs`, `advantages` (B, T) and scalars. */
 export function declareLossInputs(g: Graph, lossFn: LossFnName): LossInputs {
   const needs = LOSS_REQUIRES[lossFn];
-  const perToken = (name: string, needed: boolean) => (needed ? g.input(name, 'float32', ['B', 'T']) : g.scalar(0));
+  const perToken = (name: string, needed: boolean) =>
+    needed ? g.input(name, 'float32', ['B', 'T']) : g.scalar(0);
   const scalar = (name: string, needed: boolean) => (needed ? g.input(name, 'float32', []) : g.scalar(0));
   const ratioLoss = lossFn === 'ppo' || lossFn === 'cispo';
   return {

@@ -8,7 +8,13 @@ import type { SampledSequence, SamplingParams } from '../models/sampler.js';
 export type LossFnName = 'cross_entropy' | 'importance_sampling' | 'ppo' | 'cispo' | 'dro';
 
 /** Every built-in loss name, for validation. */
-export const LOSS_FN_NAMES: readonly LossFnName[] = ['cross_entropy', 'importance_sampling', 'ppo', 'cispo', 'dro'];
+export const LOSS_FN_NAMES: readonly LossFnName[] = [
+  'cross_entropy',
+  'importance_sampling',
+  'ppo',
+  'cispo',
+  'dro',
+];
 
 /**
  * Per-token inputs of one datum, all the length of `modelInput`: position i of `modelInput` predicts
@@ -69,7 +75,11 @@ export type OptimStepResult = {
 /** The seam between trainers and where the model lives (local engine, remote trainer). */
 export interface TrainingBackend {
   /** Computes the loss and accumulates its gradients; returns per-token logprobs and metrics. */
-  forwardBackward(datums: readonly Datum[], lossFn: LossFnName, lossFnConfig?: LossFnConfig): Promise<ForwardBackwardResult>;
+  forwardBackward(
+    datums: readonly Datum[],
+    lossFn: LossFnName,
+    lossFnConfig?: LossFnConfig,
+  ): Promise<ForwardBackwardResult>;
   /** Applies the accumulated gradients with AdamW and clears them. */
   optimStep(params: AdamParams): Promise<OptimStepResult>;
   /** Samples continuations of prompts with the current weights. */

@@ -12,11 +12,17 @@ import type { Value } from './ir.js';
  */
 export function gradients(graph: Graph, loss: Value, wrt: readonly Value[]): Value[] {
   if (loss.shape.length !== 0 || loss.dtype !== 'float32') {
-    throw new EngineError('not_differentiable', `loss must be a float32 scalar, got ${loss.dtype} [${loss.shape.join(', ')}]`);
+    throw new EngineError(
+      'not_differentiable',
+      `loss must be a float32 scalar, got ${loss.dtype} [${loss.shape.join(', ')}]`,
+    );
   }
   for (const v of wrt) {
     if (v.dtype !== 'float32') {
-      throw new EngineError('not_differentiable', `cannot differentiate with respect to a ${v.dtype} value (node ${v.id})`);
+      throw new EngineError(
+        'not_differentiable',
+        `cannot differentiate with respect to a ${v.dtype} value (node ${v.id})`,
+      );
     }
   }
   const relevant = relevantNodes(graph, loss, wrt);

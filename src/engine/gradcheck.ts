@@ -30,15 +30,23 @@ export function finiteDifferenceGradient(options: FiniteDifferenceOptions): Floa
   const { graph, feeds, loss, input } = options;
   const epsilon = options.epsilon ?? FD_EPSILON;
   const feed = feeds[input];
-  if (feed === undefined) throw new EngineError('missing_feed', `no value was fed for graph input "${input}"`);
-  if (feed.dtype !== 'float32') throw new EngineError('invalid_argument', `cannot differentiate with respect to ${feed.dtype} input "${input}"`);
+  if (feed === undefined)
+    throw new EngineError('missing_feed', `no value was fed for graph input "${input}"`);
+  if (feed.dtype !== 'float32')
+    throw new EngineError(
+      'invalid_argument',
+      `cannot differentiate with respect to ${feed.dtype} input "${input}"`,
+    );
   const base = toReferenceTensor(feed);
   const data = Float64Array.from(base.data);
   const perturbed = { ...feeds, [input]: { dtype: base.dtype, shape: base.shape, data } };
   const evaluate = (): number => {
     const value = runReference(graph, perturbed, [loss])[loss];
     if (value.data.length !== 1) {
-      throw new EngineError('invalid_argument', `loss output "${loss}" must be a scalar, got ${formatShape(value.shape)}`);
+      throw new EngineError(
+        'invalid_argument',
+        `loss output "${loss}" must be a scalar, got ${formatShape(value.shape)}`,
+      );
     }
     return value.data[0];
   };

@@ -36,7 +36,10 @@ export function nnGradient(context: GradientContext): (Value | undefined)[] {
       const [logits, targets] = inputs;
       const depth = logits.shape[logits.shape.length - 1];
       if (typeof depth !== 'number') {
-        throw new EngineError('not_differentiable', 'targetLogprobs needs a static vocabulary axis for its gradient');
+        throw new EngineError(
+          'not_differentiable',
+          'targetLogprobs needs a static vocabulary axis for its gradient',
+        );
       }
       const expanded = g.reshape(gy, [...gy.shape.map(() => 0), 1]); // (..., 1)
       return [g.mul(g.sub(g.oneHot(targets, depth), g.softmax(logits)), expanded)];
@@ -65,7 +68,10 @@ function reduceGradient(
       return p === undefined || typeof d !== 'number' ? undefined : p * d;
     }, 1);
     if (count === undefined) {
-      throw new EngineError('not_differentiable', 'mean over a symbolic axis has no gradient rule; use sum and divide');
+      throw new EngineError(
+        'not_differentiable',
+        'mean over a symbolic axis has no gradient rule; use sum and divide',
+      );
     }
     return g.broadcastLike(g.mul(kept, g.scalar(1 / count)), x);
   }
@@ -81,32 +87,60 @@ function keptShape(x: Value, axes: readonly number[]): number[] {
     if (axes.includes(i)) return 1;
     if (typeof d === 'number') return d;
     if (!axes.some((a) => a < i)) return 0; // same position in the reduced tensor
-    if (inferred) throw new EngineError('not_differentiable', `reduce over axes [${axes.join(', ')}] of [${x.shape.join(', ')}] has too many symbolic dims for its gradient`);
+    if (inferred)
+      throw new EngineError(
+        'not_differentiable',
+        `reduce over axes [${axes.join(', ')}] of [${x.shape.join(', ')}] has too many symbolic dims for its gradient`,
+      );
     inferred = true;
     return -1;
   });
 }
 
-function layerNormGradient(g: Graph, inputs: readonly Value[], gy: Value, epsilon: number, needs: readonly boolean[]): (Value | undefined)[] {
+function layerNormGradient(
+  g: Graph,
+  inputs: readonly Value[],
+  gy: Value,
+  epsilon: number,
+  needs: readonly boolean[],
+): (Value | undefined)[] {
   // y = x̂γ + β, x̂ = (x − μ)·r, r = 1/√(var + ε) over the last axis:
   // dx = r(dx̂ − mean(dx̂) − x̂·mean(dx̂⊙x̂)), dx̂ = dy⊙γ
   const [x, gamma, beta] = inputs;
   const centered = g.sub(x, g.mean(x, [-1], true));
-  const r = g.unary('reciprocal', g.unary('sqrt', g.add(g.mean(g.mul(centered, centered), [-1], true), g.scalar(epsilon))));
+  const r = g.unary(
+    'reciprocal',
+    g.unary('sqrt', g.add(g.mean(g.mul(centered, centered), [-1], true), g.scalar(epsilon))),
+  );
   const xhat = g.mul(centered, r);
   const dxhat = g.mul(gy, gamma);
   const dx = needs[0]
-    ? g.mul(r, g.sub(g.sub(dxhat, g.mean(dxhat, [-1], true)), g.mul(xhat, g.mean(g.mul(dxhat, xhat), [-1], true))))
+    ? g.mul(
+        r,
+        g.sub(g.sub(dxhat, g.mean(dxhat, [-1], true)), g.mul(xhat, g.mean(g.mul(dxhat, xhat), [-1], true))),
+      )
     : undefined;
-  return [dx, needs[1] ? g.sumToShapeOf(g.mul(gy, xhat), gamma) : undefined, needs[2] ? g.sumToShapeOf(gy, beta) : undefined];
+  return [
+    dx,
+    needs[1] ? g.sumToShapeOf(g.mul(gy, xhat), gamma) : undefined,
+    needs[2] ? g.sumToShapeOf(gy, beta) : undefined,
+  ];
 }
 
-function rmsNormGradient(g: Graph, inputs: readonly Value[], gy: Value, epsilon: number, needs: readonly boolean[]): (Value | undefined)[] {
+function rmsNormGradient(
+  g: Graph,
+  inputs: readonly Value[],
+  gy: Value,
+  epsilon: number,
+  needs: readonly boolean[],
+): (Value | undefined)[] {
   // y = x̂γ, x̂ = x·r, r = 1/√(mean(x²) + ε): dx = r(dx̂ − x̂·mean(dx̂⊙x̂)), dx̂ = dy⊙γ
   const [x, gamma] = inputs;
   const r = g.unary('reciprocal', g.unary('sqrt', g.add(g.mean(g.mul(x, x), [-1], true), g.scalar(epsilon))));
   const xhat = g.mul(x, r);
   const dxhat = g.mul(gy, gamma);
-  const dx = needs[0] ? g.mul(r, g.sub(dxhat, g.mul(xhat, g.mean(g.mul(dxhat, xhat), [-1], true)))) : undefined;
+  const dx = needs[0]
+    ? g.mul(r, g.sub(dxhat, g.mul(xhat, g.mean(g.mul(dxhat, xhat), [-1], true))))
+    : undefined;
   return [dx, needs[1] ? g.sumToShapeOf(g.mul(gy, xhat), gamma) : undefined];
 }

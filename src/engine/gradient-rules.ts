@@ -156,7 +156,8 @@ function matmulGradient(context: GradientContext, transA: boolean, transB: boole
   let ga: Value | undefined;
   let gb: Value | undefined;
   if (needs[0]) {
-    if (!transA) ga = g.matmul(gy, b, { transB: !transB }); // dA = gy @ op(B)ᵀ
+    if (!transA)
+      ga = g.matmul(gy, b, { transB: !transB }); // dA = gy @ op(B)ᵀ
     else ga = g.matmul(b, gy, { transA: transB, transB: true }); // dA = (gy @ op(B)ᵀ)ᵀ = op(B) @ gyᵀ
     ga = reduceTo(g, ga, a);
   }
@@ -198,7 +199,10 @@ function sliceGradient(g: Graph, x: Value, gy: Value, axis: number, start: numbe
     return g.pad(gy, axis, s, d - e);
   }
   if (start >= 0 && end >= 1e9) return g.pad(gy, axis, start, 0);
-  throw new EngineError('not_differentiable', `slice [${start}, ${end}) of symbolic axis ${d} has no gradient rule`);
+  throw new EngineError(
+    'not_differentiable',
+    `slice [${start}, ${end}) of symbolic axis ${d} has no gradient rule`,
+  );
 }
 
 function concatGradient(g: Graph, inputs: readonly Value[], gy: Value, axis: number): Value[] {

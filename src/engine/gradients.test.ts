@@ -35,7 +35,11 @@ describe('autodiff against finite differences', () => {
       expect(names.length, 'every op case differentiates at least one input').toBeGreaterThan(0);
       const loss = weightedSumLoss(graph, built.output);
       graph.output('loss', loss);
-      const grads = gradients(graph, loss, names.map((name) => built.differentiable[name]));
+      const grads = gradients(
+        graph,
+        loss,
+        names.map((name) => built.differentiable[name]),
+      );
       grads.forEach((grad, i) => graph.output(`grad/${names[i]}`, grad));
       const result = runReference(graph, built.feeds);
       for (const name of names) {
@@ -65,7 +69,12 @@ describe('autodiff against finite differences', () => {
     const graph = new Graph();
     const x = graph.input('x', 'float32', [2]);
     graph.output('loss', graph.sum(graph.mul(graph.mul(x, x), x), [0])); // Σ x³
-    const gradient = finiteDifferenceGradient({ graph, feeds: { x: floatTensor([1, -2], [2]) }, loss: 'loss', input: 'x' });
+    const gradient = finiteDifferenceGradient({
+      graph,
+      feeds: { x: floatTensor([1, -2], [2]) },
+      loss: 'loss',
+      input: 'x',
+    });
     expect(gradient[0]).toBeCloseTo(3, 8);
     expect(gradient[1]).toBeCloseTo(12, 8);
   });

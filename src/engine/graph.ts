@@ -21,7 +21,10 @@ export class Graph {
   constant(data: readonly number[], shape: readonly number[] = [], dtype: DType = 'float32'): Value {
     const size = shape.reduce((p, d) => p * d, 1);
     if (data.length !== size) {
-      throw new EngineError('invalid_graph', `constant has ${data.length} values for shape ${formatShape(shape)}`);
+      throw new EngineError(
+        'invalid_graph',
+        `constant has ${data.length} values for shape ${formatShape(shape)}`,
+      );
     }
     return this.push({ kind: 'constant', data: [...data] }, [], dtype, shape);
   }
@@ -61,13 +64,27 @@ export class Graph {
     return this.push({ kind: 'compare', op }, [a, b], 'bool', broadcastShapes(a.shape, b.shape, op));
   }
 
-  add(a: Value, b: Value): Value { return this.binary('add', a, b); }
-  sub(a: Value, b: Value): Value { return this.binary('sub', a, b); }
-  mul(a: Value, b: Value): Value { return this.binary('mul', a, b); }
-  div(a: Value, b: Value): Value { return this.binary('div', a, b); }
-  neg(x: Value): Value { return this.unary('neg', x); }
-  exp(x: Value): Value { return this.unary('exp', x); }
-  log(x: Value): Value { return this.unary('log', x); }
+  add(a: Value, b: Value): Value {
+    return this.binary('add', a, b);
+  }
+  sub(a: Value, b: Value): Value {
+    return this.binary('sub', a, b);
+  }
+  mul(a: Value, b: Value): Value {
+    return this.binary('mul', a, b);
+  }
+  div(a: Value, b: Value): Value {
+    return this.binary('div', a, b);
+  }
+  neg(x: Value): Value {
+    return this.unary('neg', x);
+  }
+  exp(x: Value): Value {
+    return this.unary('exp', x);
+  }
+  log(x: Value): Value {
+    return this.unary('log', x);
+  }
 
   /** Batched matrix product over the last two axes; see `OpSpec` for transposes and broadcasting. */
   matmul(a: Value, b: Value, options: { transA?: boolean; transB?: boolean } = {}): Value {
@@ -76,12 +93,18 @@ export class Graph {
     this.expectFloat(a, 'matmul');
     this.expectFloat(b, 'matmul');
     if (a.shape.length < 2 || b.shape.length < 2) {
-      throw new EngineError('shape_mismatch', `matmul needs rank >= 2 operands, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+      throw new EngineError(
+        'shape_mismatch',
+        `matmul needs rank >= 2 operands, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`,
+      );
     }
     const [m, ka] = lastTwo(a.shape, transA);
     const [kb, n] = lastTwo(b.shape, transB);
     if (ka !== kb && typeof ka === 'number' && typeof kb === 'number') {
-      throw new EngineError('shape_mismatch', `matmul: inner dims differ, ${formatShape(a.shape)}${transA ? 'ᵀ' : ''} @ ${formatShape(b.shape)}${transB ? 'ᵀ' : ''}`);
+      throw new EngineError(
+        'shape_mismatch',
+        `matmul: inner dims differ, ${formatShape(a.shape)}${transA ? 'ᵀ' : ''} @ ${formatShape(b.shape)}${transB ? 'ᵀ' : ''}`,
+      );
     }
     const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), 'matmul batch');
     return this.push({ kind: 'matmul', transA, transB }, [a, b], 'float32', [...batch, m, n]);
@@ -100,8 +123,12 @@ export class Graph {
     return this.push({ kind: 'reduce', op, axes: norm, keepDims }, [x], 'float32', shape);
   }
 
-  sum(x: Value, axes: readonly number[], keepDims = false): Value { return this.reduce('sum', x, axes, keepDims); }
-  mean(x: Value, axes: readonly number[], keepDims = false): Value { return this.reduce('mean', x, axes, keepDims); }
+  sum(x: Value, axes: readonly number[], keepDims = false): Value {
+    return this.reduce('sum', x, axes, keepDims);
+  }
+  mean(x: Value, axes: readonly number[], keepDims = false): Value {
+    return this.reduce('mean', x, axes, keepDims);
+  }
 
   softmax(x: Value): Value {
     this.expectFloat(x, 'softmax');
@@ -128,7 +155,10 @@ export class Graph {
   gather(table: Value, indices: Value): Value {
     this.expectFloat(table, 'gather');
     this.expectDtype(indices, 'int64', 'gather indices');
-    return this.push({ kind: 'gather' }, [table, indices], 'float32', [...indices.shape, ...table.shape.slice(1)]);
+    return this.push({ kind: 'gather' }, [table, indices], 'float32', [
+      ...indices.shape,
+      ...table.shape.slice(1),
+    ]);
   }
 
   /** Zeros like `like`, with `updates` rows added at `indices` (the gradient of gather). */
@@ -137,14 +167,22 @@ export class Graph {
     const expected = [...indices.shape, ...like.shape.slice(1)];
     broadcastShapes(expected, updates.shape, 'scatterAddRows updates');
     if (updates.shape.length !== expected.length) {
-      throw new EngineError('shape_mismatch', `scatterAddRows: updates ${formatShape(updates.shape)} should be ${formatShape(expected)}`);
+      throw new EngineError(
+        'shape_mismatch',
+        `scatterAddRows: updates ${formatShape(updates.shape)} should be ${formatShape(expected)}`,
+      );
     }
     return this.push({ kind: 'scatterAddRows' }, [like, indices, updates], 'float32', like.shape);
   }
 
   /** ONNX-style reshape: 0 copies the input dim, one -1 is inferred. */
   reshape(x: Value, shape: readonly number[]): Value {
-    return this.push({ kind: 'reshape', shape: [...shape] }, [x], x.dtype, reshapeShape(x.shape, shape, 'reshape'));
+    return this.push(
+      { kind: 'reshape', shape: [...shape] },
+      [x],
+      x.dtype,
+      reshapeShape(x.shape, shape, 'reshape'),
+    );
   }
 
   /** Reshapes x to the runtime shape of `like`. */
@@ -162,7 +200,10 @@ export class Graph {
   broadcastLike(x: Value, like: Value): Value {
     const shape = broadcastShapes(x.shape, like.shape, 'broadcastLike');
     if (shape.length !== like.shape.length) {
-      throw new EngineError('shape_mismatch', `broadcastLike: ${formatShape(x.shape)} has a higher rank than ${formatShape(like.shape)}`);
+      throw new EngineError(
+        'shape_mismatch',
+        `broadcastLike: ${formatShape(x.shape)} has a higher rank than ${formatShape(like.shape)}`,
+      );
     }
     return this.push({ kind: 'broadcastLike' }, [x, like], x.dtype, like.shape);
   }
@@ -171,20 +212,32 @@ export class Graph {
   pad(x: Value, axis: number, before: number, after: number): Value {
     const a = normalizeAxis(axis, x.shape.length, 'pad');
     if (!Number.isInteger(before) || !Number.isInteger(after) || before < 0 || after < 0) {
-      throw new EngineError('invalid_graph', `pad: before ${before} and after ${after} must be non-negative integers`);
+      throw new EngineError(
+        'invalid_graph',
+        `pad: before ${before} and after ${after} must be non-negative integers`,
+      );
     }
     const d = x.shape[a];
     const shape = [...x.shape];
-    shape[a] = typeof d === 'number' ? d + before + after : before + after === 0 ? d : `${d}+${before + after}`;
+    shape[a] =
+      typeof d === 'number' ? d + before + after : before + after === 0 ? d : `${d}+${before + after}`;
     return this.push({ kind: 'pad', axis: a, before, after }, [x], x.dtype, shape);
   }
 
   transpose(x: Value, perm: readonly number[]): Value {
     const sorted = [...perm].sort((p, q) => p - q);
     if (perm.length !== x.shape.length || sorted.some((p, i) => p !== i)) {
-      throw new EngineError('invalid_graph', `transpose: perm [${perm.join(', ')}] is not a permutation of rank ${x.shape.length}`);
+      throw new EngineError(
+        'invalid_graph',
+        `transpose: perm [${perm.join(', ')}] is not a permutation of rank ${x.shape.length}`,
+      );
     }
-    return this.push({ kind: 'transpose', perm: [...perm] }, [x], x.dtype, perm.map((p) => x.shape[p]));
+    return this.push(
+      { kind: 'transpose', perm: [...perm] },
+      [x],
+      x.dtype,
+      perm.map((p) => x.shape[p]),
+    );
   }
 
   /** Elements [start, end) along one axis, ONNX clamping rules. */
@@ -214,12 +267,18 @@ export class Graph {
     let total: Dim = 0;
     for (const x of xs) {
       if (x.shape.length !== rank || x.dtype !== xs[0].dtype) {
-        throw new EngineError('shape_mismatch', `concat: ${formatShape(x.shape)} ${x.dtype} does not match ${formatShape(xs[0].shape)} ${xs[0].dtype}`);
+        throw new EngineError(
+          'shape_mismatch',
+          `concat: ${formatShape(x.shape)} ${x.dtype} does not match ${formatShape(xs[0].shape)} ${xs[0].dtype}`,
+        );
       }
       x.shape.forEach((d, i) => {
         const ref = xs[0].shape[i];
         if (i !== a && d !== ref && typeof d === 'number' && typeof ref === 'number') {
-          throw new EngineError('shape_mismatch', `concat: ${formatShape(x.shape)} does not match ${formatShape(xs[0].shape)} off axis ${a}`);
+          throw new EngineError(
+            'shape_mismatch',
+            `concat: ${formatShape(x.shape)} does not match ${formatShape(xs[0].shape)} off axis ${a}`,
+          );
         }
       });
       const d = x.shape[a];
@@ -232,7 +291,8 @@ export class Graph {
 
   where(cond: Value, a: Value, b: Value): Value {
     this.expectDtype(cond, 'bool', 'where condition');
-    if (a.dtype !== b.dtype) throw new EngineError('dtype_mismatch', `where: branches are ${a.dtype} and ${b.dtype}`);
+    if (a.dtype !== b.dtype)
+      throw new EngineError('dtype_mismatch', `where: branches are ${a.dtype} and ${b.dtype}`);
     const shape = broadcastShapes(broadcastShapes(cond.shape, a.shape, 'where'), b.shape, 'where');
     return this.push({ kind: 'where' }, [cond, a, b], a.dtype, shape);
   }
@@ -252,14 +312,18 @@ export class Graph {
     this.expectDtype(targets, 'int64', 'targetLogprobs targets');
     broadcastShapes(logits.shape.slice(0, -1), targets.shape, 'targetLogprobs');
     if (logits.shape.length !== targets.shape.length + 1) {
-      throw new EngineError('shape_mismatch', `targetLogprobs: logits ${formatShape(logits.shape)} and targets ${formatShape(targets.shape)}`);
+      throw new EngineError(
+        'shape_mismatch',
+        `targetLogprobs: logits ${formatShape(logits.shape)} and targets ${formatShape(targets.shape)}`,
+      );
     }
     return this.push({ kind: 'targetLogprobs' }, [logits, targets], 'float32', targets.shape);
   }
 
   /** Additive causal bias (T, S) for attention scores whose last two axes are (T, S). */
   causalMask(scores: Value): Value {
-    if (scores.shape.length < 2) throw new EngineError('shape_mismatch', 'causalMask needs scores of rank >= 2');
+    if (scores.shape.length < 2)
+      throw new EngineError('shape_mismatch', 'causalMask needs scores of rank >= 2');
     return this.push({ kind: 'causalMask' }, [scores], 'float32', scores.shape.slice(-2));
   }
 
@@ -276,7 +340,13 @@ export class Graph {
 
   private push(spec: OpSpec, inputs: readonly Value[], dtype: DType, shape: Shape): Value {
     for (const v of inputs) this.check(v);
-    const node: Node = { id: this.nodes.length, spec, inputs: inputs.map((v) => v.id), dtype, shape: [...shape] };
+    const node: Node = {
+      id: this.nodes.length,
+      spec,
+      inputs: inputs.map((v) => v.id),
+      dtype,
+      shape: [...shape],
+    };
     this.nodes.push(node);
     return { id: node.id, dtype, shape: node.shape };
   }
@@ -292,12 +362,16 @@ export class Graph {
   }
 
   private expectDtype(v: Value, dtype: DType, context: string): void {
-    if (v.dtype !== dtype) throw new EngineError('dtype_mismatch', `${context}: expected ${dtype}, got ${v.dtype}`);
+    if (v.dtype !== dtype)
+      throw new EngineError('dtype_mismatch', `${context}: expected ${dtype}, got ${v.dtype}`);
   }
 
   private expectLastDim(x: Value, p: Value, context: string): void {
     const d = x.shape[x.shape.length - 1];
-    if (p.shape.length !== 1 || (typeof d === 'number' && typeof p.shape[0] === 'number' && p.shape[0] !== d)) {
+    if (
+      p.shape.length !== 1 ||
+      (typeof d === 'number' && typeof p.shape[0] === 'number' && p.shape[0] !== d)
+    ) {
       throw new EngineError('shape_mismatch', `${context}: expected [${d}], got ${formatShape(p.shape)}`);
     }
   }

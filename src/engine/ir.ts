@@ -11,7 +11,8 @@ export type Dim = number | string;
 export type Shape = readonly Dim[];
 
 /** Unary elementwise float ops. gelu is the tanh approximation: 0.5x(1 + tanh(√(2/π)(x + 0.044715x³))). */
-export type UnaryOp = 'neg' | 'exp' | 'log' | 'sqrt' | 'tanh' | 'sigmoid' | 'gelu' | 'silu' | 'abs' | 'reciprocal';
+export type UnaryOp =
+  'neg' | 'exp' | 'log' | 'sqrt' | 'tanh' | 'sigmoid' | 'gelu' | 'silu' | 'abs' | 'reciprocal';
 
 /** Binary elementwise ops with numpy broadcasting. `pow` needs a positive base or an integral exponent. */
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum';
@@ -57,7 +58,12 @@ export type OpSpec =
   | { readonly kind: 'binary'; readonly op: BinaryOp }
   | { readonly kind: 'compare'; readonly op: CompareOp }
   | { readonly kind: 'matmul'; readonly transA: boolean; readonly transB: boolean }
-  | { readonly kind: 'reduce'; readonly op: 'sum' | 'mean' | 'max'; readonly axes: readonly number[]; readonly keepDims: boolean }
+  | {
+      readonly kind: 'reduce';
+      readonly op: 'sum' | 'mean' | 'max';
+      readonly axes: readonly number[];
+      readonly keepDims: boolean;
+    }
   | { readonly kind: 'softmax' }
   | { readonly kind: 'logSoftmax' }
   | { readonly kind: 'layerNorm'; readonly epsilon: number }
@@ -84,9 +90,33 @@ export type OpKind = OpSpec['kind'];
 
 /** Every op kind, for validation of graphs built by hand or loaded from elsewhere. */
 export const OP_KINDS: readonly OpKind[] = [
-  'input', 'constant', 'unary', 'binary', 'compare', 'matmul', 'reduce', 'softmax', 'logSoftmax',
-  'layerNorm', 'rmsNorm', 'gather', 'scatterAddRows', 'reshape', 'reshapeLike', 'sumToShapeOf', 'broadcastLike', 'pad',
-  'transpose', 'slice', 'concat', 'where', 'cast', 'oneHot', 'targetLogprobs', 'causalMask', 'stopGradient',
+  'input',
+  'constant',
+  'unary',
+  'binary',
+  'compare',
+  'matmul',
+  'reduce',
+  'softmax',
+  'logSoftmax',
+  'layerNorm',
+  'rmsNorm',
+  'gather',
+  'scatterAddRows',
+  'reshape',
+  'reshapeLike',
+  'sumToShapeOf',
+  'broadcastLike',
+  'pad',
+  'transpose',
+  'slice',
+  'concat',
+  'where',
+  'cast',
+  'oneHot',
+  'targetLogprobs',
+  'causalMask',
+  'stopGradient',
 ];
 
 /** The additive bias of masked attention positions: finite, so fully masked rows stay finite. */

@@ -2,7 +2,12 @@
 
 import { EngineError } from '../errors.js';
 import type { BinaryOp, CompareOp, DType, UnaryOp } from './ir.js';
-import { broadcastIndexMap, broadcastRuntime, referenceTensor, type ReferenceTensor } from './reference-tensor.js';
+import {
+  broadcastIndexMap,
+  broadcastRuntime,
+  referenceTensor,
+  type ReferenceTensor,
+} from './reference-tensor.js';
 
 /** √(2/π), the constant of the tanh approximation of gelu. */
 const GELU_SCALE = Math.sqrt(2 / Math.PI);
@@ -77,7 +82,13 @@ export function castKernel(x: ReferenceTensor, to: DType): ReferenceTensor {
   return referenceTensor(to, x.shape, x.data.map(f));
 }
 
-function zipWith(a: ReferenceTensor, b: ReferenceTensor, context: string, dtype: DType, f: (x: number, y: number) => number): ReferenceTensor {
+function zipWith(
+  a: ReferenceTensor,
+  b: ReferenceTensor,
+  context: string,
+  dtype: DType,
+  f: (x: number, y: number) => number,
+): ReferenceTensor {
   const shape = broadcastRuntime(a.shape, b.shape, context);
   const ia = broadcastIndexMap(a.shape, shape, context);
   const ib = broadcastIndexMap(b.shape, shape, context);

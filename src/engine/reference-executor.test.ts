@@ -12,11 +12,16 @@ const HAND_TOLERANCE = 1e-12;
 function expectValues(tensor: ReferenceTensor, shape: readonly number[], values: readonly number[]): void {
   expect(tensor.shape).toEqual(shape);
   expect(tensor.data.length).toBe(values.length);
-  tensor.data.forEach((v, i) => expect(Math.abs(v - values[i])).toBeLessThanOrEqual(HAND_TOLERANCE * Math.max(1, Math.abs(values[i]))));
+  tensor.data.forEach((v, i) =>
+    expect(Math.abs(v - values[i])).toBeLessThanOrEqual(HAND_TOLERANCE * Math.max(1, Math.abs(values[i]))),
+  );
 }
 
 /** Runs a one-output graph built by `body` and returns its output. */
-function run(body: (g: Graph) => ReturnType<Graph['input']>, feeds: Parameters<typeof runReference>[1]): ReferenceTensor {
+function run(
+  body: (g: Graph) => ReturnType<Graph['input']>,
+  feeds: Parameters<typeof runReference>[1],
+): ReferenceTensor {
   const graph = new Graph();
   graph.output('y', body(graph));
   return runReference(graph, feeds).y;
@@ -44,7 +49,10 @@ const B22 = floatTensor([5, 6, 7, 8], [2, 2]);
 describe('runReference ops', () => {
   it('matmul 2x2 with every transpose', () => {
     const mm = (transA: boolean, transB: boolean) =>
-      run((g) => g.matmul(g.input('a', 'float32', [2, 2]), g.input('b', 'float32', [2, 2]), { transA, transB }), { a: A22, b: B22 });
+      run(
+        (g) => g.matmul(g.input('a', 'float32', [2, 2]), g.input('b', 'float32', [2, 2]), { transA, transB }),
+        { a: A22, b: B22 },
+      );
     expectValues(mm(false, false), [2, 2], [19, 22, 43, 50]);
     expectValues(mm(true, false), [2, 2], [26, 30, 38, 44]);
     expectValues(mm(false, true), [2, 2], [17, 23, 39, 53]);
@@ -53,14 +61,25 @@ describe('runReference ops', () => {
 
   it('matmul broadcasts batch axes', () => {
     const a = floatTensor([1, 2, 3, 4, 2, 0, 0, 2], [2, 2, 2]);
-    const y = run((g) => g.matmul(g.input('a', 'float32', [2, 2, 2]), g.input('b', 'float32', [2, 2])), { a, b: B22 });
+    const y = run((g) => g.matmul(g.input('a', 'float32', [2, 2, 2]), g.input('b', 'float32', [2, 2])), {
+      a,
+      b: B22,
+    });
     expectValues(y, [2, 2, 2], [19, 22, 43, 50, 10, 12, 14, 16]);
   });
 
   it('softmax and logSoftmax of [0, ln 2]', () => {
     const x = float64([0, Math.log(2)], [2]); // float64 feeds: ln 2 is not a float32
-    expectValues(run((g) => g.softmax(g.input('x', 'float32', [2])), { x }), [2], [1 / 3, 2 / 3]);
-    expectValues(run((g) => g.logSoftmax(g.input('x', 'float32', [2])), { x }), [2], [Math.log(1 / 3), Math.log(2 / 3)]);
+    expectValues(
+      run((g) => g.softmax(g.input('x', 'float32', [2])), { x }),
+      [2],
+      [1 / 3, 2 / 3],
+    );
+    expectValues(
+      run((g) => g.logSoftmax(g.input('x', 'float32', [2])), { x }),
+      [2],
+      [Math.log(1 / 3), Math.log(2 / 3)],
+    );
   });
 
   it('softmax stays finite for large logits', () => {
@@ -71,8 +90,18 @@ describe('runReference ops', () => {
   it('layerNorm of [1, 2, 3] uses the population variance', () => {
     const s = 1 / Math.sqrt(2 / 3 + 1e-5);
     const y = run(
-      (g) => g.layerNorm(g.input('x', 'float32', [3]), g.input('gamma', 'float32', [3]), g.input('beta', 'float32', [3]), 1e-5),
-      { x: floatTensor([1, 2, 3], [3]), gamma: floatTensor([1, 2, 3], [3]), beta: floatTensor([0, 1, 0], [3]) },
+      (g) =>
+        g.layerNorm(
+          g.input('x', 'float32', [3]),
+          g.input('gamma', 'float32', [3]),
+          g.input('beta', 'float32', [3]),
+          1e-5,
+        ),
+      {
+        x: floatTensor([1, 2, 3], [3]),
+        gamma: floatTensor([1, 2, 3], [3]),
+        beta: floatTensor([0, 1, 0], [3]),
+      },
     );
     expectValues(y, [3], [-s, 1, 3 * s]);
   });
@@ -80,19 +109,23 @@ describe('runReference ops', () => {
   it('rmsNorm of [3, 4]', () => {
     const s = 1 / Math.sqrt(12.5 + 1e-6);
     const y = run((g) => g.rmsNorm(g.input('x', 'float32', [2]), g.input('gamma', 'float32', [2])), {
-      x: floatTensor([3, 4], [2]), gamma: floatTensor([1, 2], [2]),
+      x: floatTensor([3, 4], [2]),
+      gamma: floatTensor([1, 2], [2]),
     });
     expectValues(y, [2], [3 * s, 8 * s]);
   });
 
   it('causalMask with T=2, S=3 lets query i see keys up to i + 1', () => {
-    const y = run((g) => g.causalMask(g.input('s', 'float32', [4, 2, 3])), { s: floatTensor(new Float32Array(24), [4, 2, 3]) });
+    const y = run((g) => g.causalMask(g.input('s', 'float32', [4, 2, 3])), {
+      s: floatTensor(new Float32Array(24), [4, 2, 3]),
+    });
     expectValues(y, [2, 3], [0, 0, MASK_VALUE, 0, 0, 0]);
   });
 
   it('slice with negatives and ONNX clamping', () => {
     const x = floatTensor([0, 1, 2, 3, 4], [5]);
-    const slice = (start: number, end: number) => run((g) => g.slice(g.input('x', 'float32', [5]), 0, start, end), { x });
+    const slice = (start: number, end: number) =>
+      run((g) => g.slice(g.input('x', 'float32', [5]), 0, start, end), { x });
     expectValues(slice(-3, -1), [2], [2, 3]);
     expectValues(slice(-10, 2), [2], [0, 1]);
     expectValues(slice(3, 1e9), [2], [3, 4]);
@@ -101,17 +134,27 @@ describe('runReference ops', () => {
 
   it('reshape with 0 and -1', () => {
     const data = Array.from({ length: 24 }, (_, i) => i);
-    const y = run((g) => g.reshape(g.input('x', 'float32', [2, 3, 4]), [0, -1]), { x: floatTensor(data, [2, 3, 4]) });
+    const y = run((g) => g.reshape(g.input('x', 'float32', [2, 3, 4]), [0, -1]), {
+      x: floatTensor(data, [2, 3, 4]),
+    });
     expectValues(y, [2, 12], data);
   });
 
   it('gather and scatterAddRows', () => {
     const table = floatTensor([1, 2, 3, 4, 5, 6], [3, 2]);
     const indices = int64Tensor([2, 0, 2], [3]);
-    const gathered = run((g) => g.gather(g.input('t', 'float32', [3, 2]), g.input('i', 'int64', [3])), { t: table, i: indices });
+    const gathered = run((g) => g.gather(g.input('t', 'float32', [3, 2]), g.input('i', 'int64', [3])), {
+      t: table,
+      i: indices,
+    });
     expectValues(gathered, [3, 2], [5, 6, 1, 2, 5, 6]);
     const scattered = run(
-      (g) => g.scatterAddRows(g.input('t', 'float32', [3, 2]), g.input('i', 'int64', [3]), g.input('u', 'float32', [3, 2])),
+      (g) =>
+        g.scatterAddRows(
+          g.input('t', 'float32', [3, 2]),
+          g.input('i', 'int64', [3]),
+          g.input('u', 'float32', [3, 2]),
+        ),
       { t: table, i: indices, u: floatTensor([1, 1, 2, 2, 3, 3], [3, 2]) },
     );
     expectValues(scattered, [3, 2], [2, 2, 0, 0, 4, 4]);
@@ -128,41 +171,96 @@ describe('runReference ops', () => {
 
   it('transpose, concat, pad, broadcastLike and sumToShapeOf', () => {
     const x = floatTensor([1, 2, 3, 4, 5, 6], [2, 3]);
-    expectValues(run((g) => g.transpose(g.input('x', 'float32', [2, 3]), [1, 0]), { x }), [3, 2], [1, 4, 2, 5, 3, 6]);
-    expectValues(run((g) => { const v = g.input('x', 'float32', [2, 3]); return g.concat([v, g.slice(v, 1, 0, 1)], 1); }, { x }),
-      [2, 4], [1, 2, 3, 1, 4, 5, 6, 4]);
-    expectValues(run((g) => g.pad(g.input('x', 'float32', [2, 3]), 1, 1, 0), { x }), [2, 4], [0, 1, 2, 3, 0, 4, 5, 6]);
+    expectValues(
+      run((g) => g.transpose(g.input('x', 'float32', [2, 3]), [1, 0]), { x }),
+      [3, 2],
+      [1, 4, 2, 5, 3, 6],
+    );
+    expectValues(
+      run(
+        (g) => {
+          const v = g.input('x', 'float32', [2, 3]);
+          return g.concat([v, g.slice(v, 1, 0, 1)], 1);
+        },
+        { x },
+      ),
+      [2, 4],
+      [1, 2, 3, 1, 4, 5, 6, 4],
+    );
+    expectValues(
+      run((g) => g.pad(g.input('x', 'float32', [2, 3]), 1, 1, 0), { x }),
+      [2, 4],
+      [0, 1, 2, 3, 0, 4, 5, 6],
+    );
     const row = floatTensor([1, 2, 3], [3]);
-    expectValues(run((g) => g.broadcastLike(g.input('r', 'float32', [3]), g.input('x', 'float32', [2, 3])), { r: row, x }),
-      [2, 3], [1, 2, 3, 1, 2, 3]);
-    expectValues(run((g) => g.sumToShapeOf(g.input('x', 'float32', [2, 3]), g.input('r', 'float32', [3])), { r: row, x }), [3], [5, 7, 9]);
-    expectValues(run((g) => g.sumToShapeOf(g.input('x', 'float32', [2, 3]), g.input('c', 'float32', [2, 1])), {
-      x, c: floatTensor([0, 0], [2, 1]) }), [2, 1], [6, 15]);
+    expectValues(
+      run((g) => g.broadcastLike(g.input('r', 'float32', [3]), g.input('x', 'float32', [2, 3])), {
+        r: row,
+        x,
+      }),
+      [2, 3],
+      [1, 2, 3, 1, 2, 3],
+    );
+    expectValues(
+      run((g) => g.sumToShapeOf(g.input('x', 'float32', [2, 3]), g.input('r', 'float32', [3])), {
+        r: row,
+        x,
+      }),
+      [3],
+      [5, 7, 9],
+    );
+    expectValues(
+      run((g) => g.sumToShapeOf(g.input('x', 'float32', [2, 3]), g.input('c', 'float32', [2, 1])), {
+        x,
+        c: floatTensor([0, 0], [2, 1]),
+      }),
+      [2, 1],
+      [6, 15],
+    );
   });
 
   it('broadcasting binary ops, compare, where, cast and oneHot', () => {
     const col = floatTensor([1, 2], [2, 1]);
     const row = floatTensor([10, 20, 30], [3]);
-    expectValues(run((g) => g.add(g.input('c', 'float32', [2, 1]), g.input('r', 'float32', [3])), { c: col, r: row }),
-      [2, 3], [11, 21, 31, 12, 22, 32]);
-    const picked = run((g) => {
-      const c = g.input('c', 'float32', [2, 1]);
-      return g.where(g.compare('greater', c, g.scalar(1.5)), g.input('r', 'float32', [3]), g.scalar(-1));
-    }, { c: col, r: row });
+    expectValues(
+      run((g) => g.add(g.input('c', 'float32', [2, 1]), g.input('r', 'float32', [3])), { c: col, r: row }),
+      [2, 3],
+      [11, 21, 31, 12, 22, 32],
+    );
+    const picked = run(
+      (g) => {
+        const c = g.input('c', 'float32', [2, 1]);
+        return g.where(g.compare('greater', c, g.scalar(1.5)), g.input('r', 'float32', [3]), g.scalar(-1));
+      },
+      { c: col, r: row },
+    );
     expectValues(picked, [2, 3], [-1, -1, -1, 10, 20, 30]);
     const x = floatTensor([-1.7, 0, 2.9], [3]);
     const toInt = run((g) => g.cast(g.input('x', 'float32', [3]), 'int64'), { x });
     expect(toInt.dtype).toBe('int64');
     expectValues(toInt, [3], [-1, 0, 2]);
-    expectValues(run((g) => g.cast(g.input('x', 'float32', [3]), 'bool'), { x }), [3], [1, 0, 1]);
-    expectValues(run((g) => g.cast(g.input('b', 'bool', [2]), 'float32'), { b: boolTensor([1, 0], [2]) }), [2], [1, 0]);
-    expectValues(run((g) => g.oneHot(g.input('i', 'int64', [2]), 3), { i: int64Tensor([2, 0], [2]) }), [2, 3], [0, 0, 1, 1, 0, 0]);
+    expectValues(
+      run((g) => g.cast(g.input('x', 'float32', [3]), 'bool'), { x }),
+      [3],
+      [1, 0, 1],
+    );
+    expectValues(
+      run((g) => g.cast(g.input('b', 'bool', [2]), 'float32'), { b: boolTensor([1, 0], [2]) }),
+      [2],
+      [1, 0],
+    );
+    expectValues(
+      run((g) => g.oneHot(g.input('i', 'int64', [2]), 3), { i: int64Tensor([2, 0], [2]) }),
+      [2, 3],
+      [0, 0, 1, 1, 0, 0],
+    );
   });
 
   it('targetLogprobs, unary ops and pow', () => {
     const logits = float64([0, Math.log(2), 0, 0], [2, 2]);
     const y = run((g) => g.targetLogprobs(g.input('l', 'float32', [2, 2]), g.input('t', 'int64', [2])), {
-      l: logits, t: int64Tensor([1, 0], [2]),
+      l: logits,
+      t: int64Tensor([1, 0], [2]),
     });
     expectValues(y, [2], [Math.log(2 / 3), Math.log(1 / 2)]);
     const one = floatTensor([1], [1]);
@@ -170,7 +268,13 @@ describe('runReference ops', () => {
     expect(unary('gelu')).toBeCloseTo(0.5 * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * 1.044715)), 12);
     expect(unary('silu')).toBeCloseTo(1 / (1 + Math.exp(-1)), 12);
     expect(unary('reciprocal')).toBe(1);
-    expectValues(run((g) => g.binary('pow', g.input('a', 'float32', [2]), g.scalar(3)), { a: floatTensor([2, -2], [2]) }), [2], [8, -8]);
+    expectValues(
+      run((g) => g.binary('pow', g.input('a', 'float32', [2]), g.scalar(3)), {
+        a: floatTensor([2, -2], [2]),
+      }),
+      [2],
+      [8, -8],
+    );
   });
 
   it('evaluates only the nodes the requested outputs need, and binds symbolic dims', () => {
@@ -196,21 +300,43 @@ describe('runReference ops', () => {
   });
 
   it('op cases cover every op kind and every unary, binary and compare variant', () => {
-    const unary: Record<UnaryOp, true> = { neg: true, exp: true, log: true, sqrt: true, tanh: true, sigmoid: true, gelu: true, silu: true, abs: true, reciprocal: true };
-    const binary: Record<BinaryOp, true> = { add: true, sub: true, mul: true, div: true, pow: true, maximum: true, minimum: true };
+    const unary: Record<UnaryOp, true> = {
+      neg: true,
+      exp: true,
+      log: true,
+      sqrt: true,
+      tanh: true,
+      sigmoid: true,
+      gelu: true,
+      silu: true,
+      abs: true,
+      reciprocal: true,
+    };
+    const binary: Record<BinaryOp, true> = {
+      add: true,
+      sub: true,
+      mul: true,
+      div: true,
+      pow: true,
+      maximum: true,
+      minimum: true,
+    };
     const compare: Record<CompareOp, true> = { equal: true, less: true, greater: true };
     const seen = new Set<string>();
     for (const opCase of OP_CASES) {
       const graph = new Graph();
       opCase.build(graph);
-      for (const node of graph.nodes) seen.add('op' in node.spec ? `${node.spec.kind}:${node.spec.op}` : node.spec.kind);
+      for (const node of graph.nodes)
+        seen.add('op' in node.spec ? `${node.spec.kind}:${node.spec.op}` : node.spec.kind);
     }
     const expected = [
       ...OP_KINDS.filter((kind) => !['unary', 'binary', 'compare', 'reduce'].includes(kind)),
       ...Object.keys(unary).map((op) => `unary:${op}`),
       ...Object.keys(binary).map((op) => `binary:${op}`),
       ...Object.keys(compare).map((op) => `compare:${op}`),
-      'reduce:sum', 'reduce:mean', 'reduce:max',
+      'reduce:sum',
+      'reduce:mean',
+      'reduce:max',
     ];
     expect(expected.filter((key) => !seen.has(key))).toEqual([]);
   });
@@ -226,45 +352,129 @@ describe('runReference failures', () => {
   };
 
   it('a missing feed names the input', () => {
-    expectEngineError(() => runReference(graphWith(), { x: floatTensor(new Float32Array(6), [2, 3]) }), 'missing_feed', '"y"');
+    expectEngineError(
+      () => runReference(graphWith(), { x: floatTensor(new Float32Array(6), [2, 3]) }),
+      'missing_feed',
+      '"y"',
+    );
   });
 
   it('a wrong dtype, rank or static dim names the input and the shapes', () => {
     const y = floatTensor([0, 0], [2]);
-    expectEngineError(() => runReference(graphWith(), { x: int64Tensor([0, 0, 0, 0, 0, 0], [2, 3]), y }), 'invalid_feed', '"x"', 'float32 [B, 3]', 'int64 [2, 3]');
-    expectEngineError(() => runReference(graphWith(), { x: floatTensor(new Float32Array(6), [6]), y }), 'invalid_feed', '"x"', '[6]', 'rank');
-    expectEngineError(() => runReference(graphWith(), { x: floatTensor(new Float32Array(8), [2, 4]), y }), 'invalid_feed', '"x"', '[2, 4]', 'dim 1 must be 3');
+    expectEngineError(
+      () => runReference(graphWith(), { x: int64Tensor([0, 0, 0, 0, 0, 0], [2, 3]), y }),
+      'invalid_feed',
+      '"x"',
+      'float32 [B, 3]',
+      'int64 [2, 3]',
+    );
+    expectEngineError(
+      () => runReference(graphWith(), { x: floatTensor(new Float32Array(6), [6]), y }),
+      'invalid_feed',
+      '"x"',
+      '[6]',
+      'rank',
+    );
+    expectEngineError(
+      () => runReference(graphWith(), { x: floatTensor(new Float32Array(8), [2, 4]), y }),
+      'invalid_feed',
+      '"x"',
+      '[2, 4]',
+      'dim 1 must be 3',
+    );
   });
 
   it('a symbol bound to two sizes names the input and the symbol', () => {
     expectEngineError(
-      () => runReference(graphWith(), { x: floatTensor(new Float32Array(6), [2, 3]), y: floatTensor([0, 0, 0], [3]) }),
-      'invalid_feed', '"y"', 'symbol B', '[3]',
+      () =>
+        runReference(graphWith(), {
+          x: floatTensor(new Float32Array(6), [2, 3]),
+          y: floatTensor([0, 0, 0], [3]),
+        }),
+      'invalid_feed',
+      '"y"',
+      'symbol B',
+      '[3]',
     );
   });
 
   it('a float64 feed whose data does not match its shape', () => {
     const x = { dtype: 'float32' as const, shape: [2, 3], data: new Float64Array(5) };
-    expectEngineError(() => runReference(graphWith(), { x, y: floatTensor([0, 0], [2]) }), 'invalid_feed', '"x"', '5 values');
+    expectEngineError(
+      () => runReference(graphWith(), { x, y: floatTensor([0, 0], [2]) }),
+      'invalid_feed',
+      '"x"',
+      '5 values',
+    );
   });
 
   it('indices out of range name the index and the range', () => {
     const table = floatTensor([1, 2, 3, 4, 5, 6], [3, 2]);
-    expectEngineError(() => run((g) => g.gather(g.input('t', 'float32', [3, 2]), g.input('i', 'int64', [2])), {
-      t: table, i: int64Tensor([0, 3], [2]) }), 'invalid_feed', 'index 3', '[0, 3)');
-    expectEngineError(() => run((g) => g.gather(g.input('t', 'float32', [3, 2]), g.input('i', 'int64', [1])), {
-      t: table, i: int64Tensor([-1], [1]) }), 'invalid_feed', 'index -1');
-    expectEngineError(() => run((g) => g.targetLogprobs(g.input('l', 'float32', [1, 3]), g.input('t', 'int64', [1])), {
-      l: floatTensor([0, 0, 0], [1, 3]), t: int64Tensor([5], [1]) }), 'invalid_feed', 'index 5', '[0, 3)');
-    expectEngineError(() => run((g) => g.oneHot(g.input('i', 'int64', [1]), 4), { i: int64Tensor([4], [1]) }), 'invalid_feed', 'index 4', '[0, 4)');
-    expectEngineError(() => run((g) => g.scatterAddRows(g.input('t', 'float32', [3, 2]), g.input('i', 'int64', [1]), g.input('u', 'float32', [1, 2])), {
-      t: table, i: int64Tensor([7], [1]), u: floatTensor([1, 1], [1, 2]) }), 'invalid_feed', 'index 7');
+    expectEngineError(
+      () =>
+        run((g) => g.gather(g.input('t', 'float32', [3, 2]), g.input('i', 'int64', [2])), {
+          t: table,
+          i: int64Tensor([0, 3], [2]),
+        }),
+      'invalid_feed',
+      'index 3',
+      '[0, 3)',
+    );
+    expectEngineError(
+      () =>
+        run((g) => g.gather(g.input('t', 'float32', [3, 2]), g.input('i', 'int64', [1])), {
+          t: table,
+          i: int64Tensor([-1], [1]),
+        }),
+      'invalid_feed',
+      'index -1',
+    );
+    expectEngineError(
+      () =>
+        run((g) => g.targetLogprobs(g.input('l', 'float32', [1, 3]), g.input('t', 'int64', [1])), {
+          l: floatTensor([0, 0, 0], [1, 3]),
+          t: int64Tensor([5], [1]),
+        }),
+      'invalid_feed',
+      'index 5',
+      '[0, 3)',
+    );
+    expectEngineError(
+      () => run((g) => g.oneHot(g.input('i', 'int64', [1]), 4), { i: int64Tensor([4], [1]) }),
+      'invalid_feed',
+      'index 4',
+      '[0, 4)',
+    );
+    expectEngineError(
+      () =>
+        run(
+          (g) =>
+            g.scatterAddRows(
+              g.input('t', 'float32', [3, 2]),
+              g.input('i', 'int64', [1]),
+              g.input('u', 'float32', [1, 2]),
+            ),
+          {
+            t: table,
+            i: int64Tensor([7], [1]),
+            u: floatTensor([1, 1], [1, 2]),
+          },
+        ),
+      'invalid_feed',
+      'index 7',
+    );
   });
 
   it('an unknown op kind', () => {
     const graph = new Graph();
     const x = graph.input('x', 'float32', [1]);
-    graph.nodes.push({ id: 1, spec: { kind: 'fft' } as unknown as OpSpec, inputs: [x.id], dtype: 'float32', shape: [1] });
+    graph.nodes.push({
+      id: 1,
+      spec: { kind: 'fft' } as unknown as OpSpec,
+      inputs: [x.id],
+      dtype: 'float32',
+      shape: [1],
+    });
     graph.outputs.set('y', 1);
     expectEngineError(() => runReference(graph, { x: floatTensor([1], [1]) }), 'unknown_op', 'fft');
   });

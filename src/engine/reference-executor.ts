@@ -4,12 +4,37 @@
 import { EngineError } from '../errors.js';
 import type { Graph } from './graph.js';
 import type { Node, Shape } from './ir.js';
-import { castKernel, binaryKernel, compareKernel, unaryKernel, whereKernel } from './reference-elementwise.js';
-import { causalMaskKernel, gatherKernel, oneHotKernel, scatterAddRowsKernel, targetLogprobsKernel } from './reference-indexing.js';
 import {
-  broadcastLikeKernel, concatKernel, padKernel, reshapeKernel, reshapeLikeKernel, sliceKernel, sumToShapeOfKernel, transposeKernel,
+  castKernel,
+  binaryKernel,
+  compareKernel,
+  unaryKernel,
+  whereKernel,
+} from './reference-elementwise.js';
+import {
+  causalMaskKernel,
+  gatherKernel,
+  oneHotKernel,
+  scatterAddRowsKernel,
+  targetLogprobsKernel,
+} from './reference-indexing.js';
+import {
+  broadcastLikeKernel,
+  concatKernel,
+  padKernel,
+  reshapeKernel,
+  reshapeLikeKernel,
+  sliceKernel,
+  sumToShapeOfKernel,
+  transposeKernel,
 } from './reference-layout.js';
-import { layerNormKernel, matmulKernel, reduceKernel, rmsNormKernel, softmaxKernel } from './reference-math.js';
+import {
+  layerNormKernel,
+  matmulKernel,
+  reduceKernel,
+  rmsNormKernel,
+  softmaxKernel,
+} from './reference-math.js';
 import { toReferenceTensor, type Feed, type ReferenceTensor } from './reference-tensor.js';
 import { formatShape, sizeOf } from './shapes.js';
 
@@ -37,10 +62,12 @@ export function runReference(
     const node = graph.node(id);
     const args = node.inputs.map((input) => {
       const value = values.get(input);
-      if (value === undefined) throw new EngineError('invalid_graph', `node ${id} reads node ${input}, which comes after it`);
+      if (value === undefined)
+        throw new EngineError('invalid_graph', `node ${id} reads node ${input}, which comes after it`);
       return value;
     });
-    const value = node.spec.kind === 'input' ? bindFeed(node, node.spec.name, feeds, bindings) : evaluate(node, args);
+    const value =
+      node.spec.kind === 'input' ? bindFeed(node, node.spec.name, feeds, bindings) : evaluate(node, args);
     checkDeclared(node, value, bindings);
     values.set(id, value);
   }
@@ -65,16 +92,25 @@ function neededNodes(graph: Graph, targets: readonly number[]): number[] {
 }
 
 /** The feed of one graph input, checked against its declared dtype and shape; binds its symbols. */
-function bindFeed(node: Node, name: string, feeds: Readonly<Record<string, Feed>>, bindings: Map<string, number>): ReferenceTensor {
+function bindFeed(
+  node: Node,
+  name: string,
+  feeds: Readonly<Record<string, Feed>>,
+  bindings: Map<string, number>,
+): ReferenceTensor {
   const feed = feeds[name];
   if (feed === undefined) throw new EngineError('missing_feed', `no value was fed for graph input "${name}"`);
   const declared = `${node.dtype} ${formatShape(node.shape)}`;
   const fail = (why: string): never => {
-    throw new EngineError('invalid_feed', `input "${name}" expects ${declared}, got ${feed.dtype} ${formatShape(feed.shape)}: ${why}`);
+    throw new EngineError(
+      'invalid_feed',
+      `input "${name}" expects ${declared}, got ${feed.dtype} ${formatShape(feed.shape)}: ${why}`,
+    );
   };
   if (feed.dtype !== node.dtype) fail('wrong dtype');
   if (feed.shape.length !== node.shape.length) fail('wrong rank');
-  if (feed.data.length !== sizeOf(feed.shape)) fail(`${feed.data.length} values for ${sizeOf(feed.shape)} elements`);
+  if (feed.data.length !== sizeOf(feed.shape))
+    fail(`${feed.data.length} values for ${sizeOf(feed.shape)} elements`);
   node.shape.forEach((dim, i) => {
     const size = feed.shape[i];
     if (typeof dim === 'number') {
@@ -92,7 +128,11 @@ function bindFeed(node: Node, name: string, feeds: Readonly<Record<string, Feed>
 function checkDeclared(node: Node, value: ReferenceTensor, bindings: ReadonlyMap<string, number>): void {
   const matches = (dim: Shape[number], size: number) =>
     typeof dim === 'number' ? dim === size : !bindings.has(dim) || bindings.get(dim) === size;
-  if (value.dtype !== node.dtype || value.shape.length !== node.shape.length || !node.shape.every((d, i) => matches(d, value.shape[i]))) {
+  if (
+    value.dtype !== node.dtype ||
+    value.shape.length !== node.shape.length ||
+    !node.shape.every((d, i) => matches(d, value.shape[i]))
+  ) {
     throw new EngineError(
       'shape_mismatch',
       `node ${node.id} (${node.spec.kind}) computed ${value.dtype} ${formatShape(value.shape)} but the graph declares ${node.dtype} ${formatShape(node.shape)}`,
@@ -105,34 +145,64 @@ function evaluate(node: Node, args: readonly ReferenceTensor[]): ReferenceTensor
   const spec = node.spec;
   const [x, y, z] = args;
   switch (spec.kind) {
-    case 'input': throw new EngineError('invalid_graph', 'inputs are bound from feeds');
-    case 'constant': return { dtype: node.dtype, shape: node.shape.map(Number), data: Float64Array.from(spec.data) };
-    case 'unary': return unaryKernel(spec.op, x);
-    case 'binary': return binaryKernel(spec.op, x, y);
-    case 'compare': return compareKernel(spec.op, x, y);
-    case 'matmul': return matmulKernel(x, y, spec.transA, spec.transB);
-    case 'reduce': return reduceKernel(x, spec.op, spec.axes, spec.keepDims);
-    case 'softmax': return softmaxKernel(x, false);
-    case 'logSoftmax': return softmaxKernel(x, true);
-    case 'layerNorm': return layerNormKernel(x, y, z, spec.epsilon);
-    case 'rmsNorm': return rmsNormKernel(x, y, spec.epsilon);
-    case 'gather': return gatherKernel(x, y);
-    case 'scatterAddRows': return scatterAddRowsKernel(x, y, z);
-    case 'reshape': return reshapeKernel(x, spec.shape);
-    case 'reshapeLike': return reshapeLikeKernel(x, y);
-    case 'sumToShapeOf': return sumToShapeOfKernel(x, y);
-    case 'broadcastLike': return broadcastLikeKernel(x, y);
-    case 'pad': return padKernel(x, spec.axis, spec.before, spec.after);
-    case 'transpose': return transposeKernel(x, spec.perm);
-    case 'slice': return sliceKernel(x, spec.axis, spec.start, spec.end);
-    case 'concat': return concatKernel(args, spec.axis);
-    case 'where': return whereKernel(x, y, z);
-    case 'cast': return castKernel(x, spec.to);
-    case 'oneHot': return oneHotKernel(x, spec.depth);
-    case 'targetLogprobs': return targetLogprobsKernel(x, y);
-    case 'causalMask': return causalMaskKernel(x);
-    case 'stopGradient': return x;
+    case 'input':
+      throw new EngineError('invalid_graph', 'inputs are bound from feeds');
+    case 'constant':
+      return { dtype: node.dtype, shape: node.shape.map(Number), data: Float64Array.from(spec.data) };
+    case 'unary':
+      return unaryKernel(spec.op, x);
+    case 'binary':
+      return binaryKernel(spec.op, x, y);
+    case 'compare':
+      return compareKernel(spec.op, x, y);
+    case 'matmul':
+      return matmulKernel(x, y, spec.transA, spec.transB);
+    case 'reduce':
+      return reduceKernel(x, spec.op, spec.axes, spec.keepDims);
+    case 'softmax':
+      return softmaxKernel(x, false);
+    case 'logSoftmax':
+      return softmaxKernel(x, true);
+    case 'layerNorm':
+      return layerNormKernel(x, y, z, spec.epsilon);
+    case 'rmsNorm':
+      return rmsNormKernel(x, y, spec.epsilon);
+    case 'gather':
+      return gatherKernel(x, y);
+    case 'scatterAddRows':
+      return scatterAddRowsKernel(x, y, z);
+    case 'reshape':
+      return reshapeKernel(x, spec.shape);
+    case 'reshapeLike':
+      return reshapeLikeKernel(x, y);
+    case 'sumToShapeOf':
+      return sumToShapeOfKernel(x, y);
+    case 'broadcastLike':
+      return broadcastLikeKernel(x, y);
+    case 'pad':
+      return padKernel(x, spec.axis, spec.before, spec.after);
+    case 'transpose':
+      return transposeKernel(x, spec.perm);
+    case 'slice':
+      return sliceKernel(x, spec.axis, spec.start, spec.end);
+    case 'concat':
+      return concatKernel(args, spec.axis);
+    case 'where':
+      return whereKernel(x, y, z);
+    case 'cast':
+      return castKernel(x, spec.to);
+    case 'oneHot':
+      return oneHotKernel(x, spec.depth);
+    case 'targetLogprobs':
+      return targetLogprobsKernel(x, y);
+    case 'causalMask':
+      return causalMaskKernel(x);
+    case 'stopGradient':
+      return x;
     default:
-      throw new EngineError('unknown_op', `node ${node.id} has unknown op kind "${(spec as { kind: string }).kind}"`);
+      throw new EngineError(
+        'unknown_op',
+        `node ${node.id} has unknown op kind "${(spec as { kind: string }).kind}"`,
+      );
   }
 }

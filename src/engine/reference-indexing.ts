@@ -20,13 +20,20 @@ export function gatherKernel(table: ReferenceTensor, indices: ReferenceTensor): 
 }
 
 /** Zeros like `like`, then row[indices[i]] += updates[i]; updates broadcast to indices.shape ++ like.shape[1:]. */
-export function scatterAddRowsKernel(like: ReferenceTensor, indices: ReferenceTensor, updates: ReferenceTensor): ReferenceTensor {
+export function scatterAddRowsKernel(
+  like: ReferenceTensor,
+  indices: ReferenceTensor,
+  updates: ReferenceTensor,
+): ReferenceTensor {
   if (like.shape.length === 0) throw new EngineError('shape_mismatch', 'scatterAddRows: `like` is a scalar');
   const n = like.shape[0];
   const e = sizeOf(like.shape.slice(1));
   const expected = [...indices.shape, ...like.shape.slice(1)];
   if (updates.shape.length !== expected.length) {
-    throw new EngineError('shape_mismatch', `scatterAddRows: updates ${formatShape(updates.shape)} should be ${formatShape(expected)}`);
+    throw new EngineError(
+      'shape_mismatch',
+      `scatterAddRows: updates ${formatShape(updates.shape)} should be ${formatShape(expected)}`,
+    );
   }
   const from = broadcastIndexMap(updates.shape, expected, 'scatterAddRows updates'); // (...indices, E)
   const out = new Float64Array(like.data.length); // (N, E)
@@ -49,7 +56,10 @@ export function oneHotKernel(indices: ReferenceTensor, depth: number): Reference
 /** log_softmax(logits)[..., targets]: logits (..., V) broadcast over targets (...) in [0, V). */
 export function targetLogprobsKernel(logits: ReferenceTensor, targets: ReferenceTensor): ReferenceTensor {
   if (logits.shape.length !== targets.shape.length + 1) {
-    throw new EngineError('shape_mismatch', `targetLogprobs: logits ${formatShape(logits.shape)} and targets ${formatShape(targets.shape)}`);
+    throw new EngineError(
+      'shape_mismatch',
+      `targetLogprobs: logits ${formatShape(logits.shape)} and targets ${formatShape(targets.shape)}`,
+    );
   }
   const v = logits.shape[logits.shape.length - 1];
   const rowOf = broadcastIndexMap(logits.shape.slice(0, -1), targets.shape, 'targetLogprobs'); // target → logits row
@@ -68,7 +78,8 @@ export function targetLogprobsKernel(logits: ReferenceTensor, targets: Reference
 
 /** (T, S) additive bias: 0 where key j <= query i + (S - T), else MASK_VALUE. */
 export function causalMaskKernel(scores: ReferenceTensor): ReferenceTensor {
-  if (scores.shape.length < 2) throw new EngineError('shape_mismatch', 'causalMask needs scores of rank >= 2');
+  if (scores.shape.length < 2)
+    throw new EngineError('shape_mismatch', 'causalMask needs scores of rank >= 2');
   const [t, s] = scores.shape.slice(-2);
   const out = new Float64Array(t * s); // (T, S)
   for (let i = 0; i < t; i++) {

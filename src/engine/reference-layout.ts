@@ -12,7 +12,10 @@ export function reshapeKernel(x: ReferenceTensor, target: readonly number[]): Re
   const known = sizeOf(shape.filter((_, i) => i !== inferAt));
   if (inferAt >= 0 && known > 0 && x.data.length % known === 0) shape[inferAt] = x.data.length / known;
   if (shape.some((d) => d === undefined || d < 0) || sizeOf(shape) !== x.data.length) {
-    throw new EngineError('shape_mismatch', `reshape: cannot reshape ${formatShape(x.shape)} to [${target.join(', ')}]`);
+    throw new EngineError(
+      'shape_mismatch',
+      `reshape: cannot reshape ${formatShape(x.shape)} to [${target.join(', ')}]`,
+    );
   }
   return referenceTensor(x.dtype, shape, x.data);
 }
@@ -20,7 +23,10 @@ export function reshapeKernel(x: ReferenceTensor, target: readonly number[]): Re
 /** x with the runtime shape of `like` (same element count). */
 export function reshapeLikeKernel(x: ReferenceTensor, like: ReferenceTensor): ReferenceTensor {
   if (like.data.length !== x.data.length) {
-    throw new EngineError('shape_mismatch', `reshapeLike: cannot reshape ${formatShape(x.shape)} to ${formatShape(like.shape)}`);
+    throw new EngineError(
+      'shape_mismatch',
+      `reshapeLike: cannot reshape ${formatShape(x.shape)} to ${formatShape(like.shape)}`,
+    );
   }
   return referenceTensor(x.dtype, like.shape, x.data);
 }
@@ -36,7 +42,11 @@ export function sumToShapeOfKernel(x: ReferenceTensor, like: ReferenceTensor): R
 /** x broadcast (numpy rules) to the runtime shape of `like`. */
 export function broadcastLikeKernel(x: ReferenceTensor, like: ReferenceTensor): ReferenceTensor {
   const from = broadcastIndexMap(x.shape, like.shape, 'broadcastLike');
-  return referenceTensor(x.dtype, like.shape, Float64Array.from(from, (i) => x.data[i]));
+  return referenceTensor(
+    x.dtype,
+    like.shape,
+    Float64Array.from(from, (i) => x.data[i]),
+  );
 }
 
 /** `before` and `after` zeros added along `axis`. */
@@ -54,7 +64,10 @@ export function padKernel(x: ReferenceTensor, axis: number, before: number, afte
 export function transposeKernel(x: ReferenceTensor, perm: readonly number[]): ReferenceTensor {
   const sorted = [...perm].sort((p, q) => p - q);
   if (perm.length !== x.shape.length || sorted.some((p, i) => p !== i)) {
-    throw new EngineError('invalid_graph', `transpose: perm [${perm.join(', ')}] is not a permutation of rank ${x.shape.length}`);
+    throw new EngineError(
+      'invalid_graph',
+      `transpose: perm [${perm.join(', ')}] is not a permutation of rank ${x.shape.length}`,
+    );
   }
   const shape = perm.map((p) => x.shape[p]);
   const inStrides = stridesOf(x.shape);
@@ -95,7 +108,10 @@ export function concatKernel(xs: readonly ReferenceTensor[], axis: number): Refe
   const [outer, , inner] = split(first.shape, axis, 'concat');
   for (const x of xs) {
     if (x.shape.length !== first.shape.length || x.shape.some((d, i) => i !== axis && d !== first.shape[i])) {
-      throw new EngineError('shape_mismatch', `concat: ${formatShape(x.shape)} does not match ${formatShape(first.shape)} off axis ${axis}`);
+      throw new EngineError(
+        'shape_mismatch',
+        `concat: ${formatShape(x.shape)} does not match ${formatShape(first.shape)} off axis ${axis}`,
+      );
     }
   }
   const total = xs.reduce((sum, x) => sum + x.shape[axis], 0);

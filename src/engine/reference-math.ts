@@ -3,18 +3,35 @@
 
 import { EngineError } from '../errors.js';
 import { formatShape, sizeOf } from './shapes.js';
-import { broadcastIndexMap, broadcastRuntime, referenceTensor, type ReferenceTensor } from './reference-tensor.js';
+import {
+  broadcastIndexMap,
+  broadcastRuntime,
+  referenceTensor,
+  type ReferenceTensor,
+} from './reference-tensor.js';
 
 /** Batched matrix product over the last two axes, leading axes broadcast; transA/transB swap an operand's last two axes. */
-export function matmulKernel(a: ReferenceTensor, b: ReferenceTensor, transA: boolean, transB: boolean): ReferenceTensor {
+export function matmulKernel(
+  a: ReferenceTensor,
+  b: ReferenceTensor,
+  transA: boolean,
+  transB: boolean,
+): ReferenceTensor {
   if (a.shape.length < 2 || b.shape.length < 2) {
-    throw new EngineError('shape_mismatch', `matmul needs rank >= 2 operands, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+    throw new EngineError(
+      'shape_mismatch',
+      `matmul needs rank >= 2 operands, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`,
+    );
   }
   const [ar, ac] = a.shape.slice(-2);
   const [br, bc] = b.shape.slice(-2);
   const [m, k] = transA ? [ac, ar] : [ar, ac];
   const [kb, n] = transB ? [bc, br] : [br, bc];
-  if (k !== kb) throw new EngineError('shape_mismatch', `matmul: inner dims differ, ${formatShape(a.shape)} @ ${formatShape(b.shape)}`);
+  if (k !== kb)
+    throw new EngineError(
+      'shape_mismatch',
+      `matmul: inner dims differ, ${formatShape(a.shape)} @ ${formatShape(b.shape)}`,
+    );
   const aBatch = a.shape.slice(0, -2);
   const bBatch = b.shape.slice(0, -2);
   const batch = broadcastRuntime(aBatch, bBatch, 'matmul batch');
@@ -31,7 +48,8 @@ export function matmulKernel(a: ReferenceTensor, b: ReferenceTensor, transA: boo
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
         let acc = 0;
-        for (let p = 0; p < k; p++) acc += a.data[aBase + i * aRow + p * aCol] * b.data[bBase + p * bRow + j * bCol];
+        for (let p = 0; p < k; p++)
+          acc += a.data[aBase + i * aRow + p * aCol] * b.data[bBase + p * bRow + j * bCol];
         out[oBase + i * n + j] = acc;
       }
     }
@@ -40,10 +58,18 @@ export function matmulKernel(a: ReferenceTensor, b: ReferenceTensor, transA: boo
 }
 
 /** Sum, mean or max over non-negative `axes`, keeping them as size 1 when `keepDims`. */
-export function reduceKernel(x: ReferenceTensor, op: 'sum' | 'mean' | 'max', axes: readonly number[], keepDims: boolean): ReferenceTensor {
+export function reduceKernel(
+  x: ReferenceTensor,
+  op: 'sum' | 'mean' | 'max',
+  axes: readonly number[],
+  keepDims: boolean,
+): ReferenceTensor {
   for (const axis of axes) {
     if (!Number.isInteger(axis) || axis < 0 || axis >= x.shape.length) {
-      throw new EngineError('invalid_graph', `reduce ${op}: axis ${axis} out of range for ${formatShape(x.shape)}`);
+      throw new EngineError(
+        'invalid_graph',
+        `reduce ${op}: axis ${axis} out of range for ${formatShape(x.shape)}`,
+      );
     }
   }
   const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
@@ -78,7 +104,12 @@ export function softmaxKernel(x: ReferenceTensor, log: boolean): ReferenceTensor
 }
 
 /** (x - mean) / sqrt(var + eps) * gamma + beta over the last axis, population variance. */
-export function layerNormKernel(x: ReferenceTensor, gamma: ReferenceTensor, beta: ReferenceTensor, epsilon: number): ReferenceTensor {
+export function layerNormKernel(
+  x: ReferenceTensor,
+  gamma: ReferenceTensor,
+  beta: ReferenceTensor,
+  epsilon: number,
+): ReferenceTensor {
   expectFeatureVector(x, gamma, 'layerNorm gamma');
   expectFeatureVector(x, beta, 'layerNorm beta');
   const out = new Float64Array(x.data.length);
@@ -90,7 +121,8 @@ export function layerNormKernel(x: ReferenceTensor, gamma: ReferenceTensor, beta
     for (let i = 0; i < c; i++) variance += (x.data[start + i] - mean) ** 2;
     variance /= c;
     const scale = 1 / Math.sqrt(variance + epsilon);
-    for (let i = 0; i < c; i++) out[start + i] = (x.data[start + i] - mean) * scale * gamma.data[i] + beta.data[i];
+    for (let i = 0; i < c; i++)
+      out[start + i] = (x.data[start + i] - mean) * scale * gamma.data[i] + beta.data[i];
   });
   return referenceTensor('float32', x.shape, out);
 }

@@ -7,7 +7,11 @@ import { formatShape, sizeOf } from './shapes.js';
 import type { Tensor } from './tensor.js';
 
 /** A tensor of the reference executor: every dtype stored as float64 values (ints exact, bools 0/1). */
-export type ReferenceTensor = { readonly dtype: DType; readonly shape: readonly number[]; readonly data: Float64Array };
+export type ReferenceTensor = {
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+  readonly data: Float64Array;
+};
 
 /** A value fed to the reference executor: a host tensor, or a float64 tensor for full-precision feeds. */
 export type Feed = Tensor | ReferenceTensor;
@@ -38,7 +42,10 @@ export function broadcastRuntime(a: readonly number[], b: readonly number[], con
     const x = i < rank - a.length ? 1 : a[i - (rank - a.length)];
     const y = i < rank - b.length ? 1 : b[i - (rank - b.length)];
     if (x !== y && x !== 1 && y !== 1) {
-      throw new EngineError('shape_mismatch', `${context}: cannot broadcast ${formatShape(a)} with ${formatShape(b)}`);
+      throw new EngineError(
+        'shape_mismatch',
+        `${context}: cannot broadcast ${formatShape(a)} with ${formatShape(b)}`,
+      );
     }
     out.push(x === 1 ? y : x);
   }
@@ -49,14 +56,26 @@ export function broadcastRuntime(a: readonly number[], b: readonly number[], con
  * For every flat index of shape `to`, the flat index of the element of `from` that numpy
  * broadcasting reads there. Throws 'shape_mismatch' when `from` does not broadcast to `to`.
  */
-export function broadcastIndexMap(from: readonly number[], to: readonly number[], context: string): Int32Array {
+export function broadcastIndexMap(
+  from: readonly number[],
+  to: readonly number[],
+  context: string,
+): Int32Array {
   const rank = to.length;
   const offset = rank - from.length;
-  if (offset < 0) throw new EngineError('shape_mismatch', `${context}: cannot broadcast ${formatShape(from)} to ${formatShape(to)}`);
+  if (offset < 0)
+    throw new EngineError(
+      'shape_mismatch',
+      `${context}: cannot broadcast ${formatShape(from)} to ${formatShape(to)}`,
+    );
   const fromStrides = stridesOf(from);
   const strides = to.map((d, i) => {
     const f = i < offset ? 1 : from[i - offset];
-    if (f !== d && f !== 1) throw new EngineError('shape_mismatch', `${context}: cannot broadcast ${formatShape(from)} to ${formatShape(to)}`);
+    if (f !== d && f !== 1)
+      throw new EngineError(
+        'shape_mismatch',
+        `${context}: cannot broadcast ${formatShape(from)} to ${formatShape(to)}`,
+      );
     return i < offset || f === 1 ? 0 : fromStrides[i - offset];
   });
   const n = sizeOf(to);

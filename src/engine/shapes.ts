@@ -13,7 +13,10 @@ export function broadcastShapes(a: Shape, b: Shape, context: string): Dim[] {
     if (x === y || y === 1) out.push(x);
     else if (x === 1) out.push(y);
     else if (typeof x === 'number' && typeof y === 'number') {
-      throw new EngineError('shape_mismatch', `${context}: cannot broadcast [${a.join(', ')}] with [${b.join(', ')}]`);
+      throw new EngineError(
+        'shape_mismatch',
+        `${context}: cannot broadcast [${a.join(', ')}] with [${b.join(', ')}]`,
+      );
     } else out.push(typeof x === 'number' ? x : y);
   }
   return out;
@@ -22,12 +25,18 @@ export function broadcastShapes(a: Shape, b: Shape, context: string): Dim[] {
 /** Output shape of an ONNX-style reshape (0 copies, -1 infers), or throws on a size mismatch. */
 export function reshapeShape(input: Shape, target: readonly number[], context: string): Dim[] {
   if (target.some((d, i) => d === 0 && i >= input.length)) {
-    throw new EngineError('invalid_graph', `${context}: a 0 in [${target.join(', ')}] copies a dim beyond the input rank ${input.length}`);
+    throw new EngineError(
+      'invalid_graph',
+      `${context}: a 0 in [${target.join(', ')}] copies a dim beyond the input rank ${input.length}`,
+    );
   }
   const out: Dim[] = target.map((d, i) => (d === 0 ? input[i] : d));
   const inferAt = out.indexOf(-1);
   if (out.filter((d) => d === -1).length > 1) {
-    throw new EngineError('invalid_graph', `${context}: more than one -1 in reshape target [${target.join(', ')}]`);
+    throw new EngineError(
+      'invalid_graph',
+      `${context}: more than one -1 in reshape target [${target.join(', ')}]`,
+    );
   }
   const staticIn = input.every((d) => typeof d === 'number');
   if (inferAt >= 0) {
@@ -36,7 +45,10 @@ export function reshapeShape(input: Shape, target: readonly number[], context: s
       const total = (input as number[]).reduce((p, d) => p * d, 1);
       const rest = (known as number[]).reduce((p, d) => p * d, 1);
       if (rest === 0 || total % rest !== 0) {
-        throw new EngineError('shape_mismatch', `${context}: cannot reshape [${input.join(', ')}] to [${target.join(', ')}]`);
+        throw new EngineError(
+          'shape_mismatch',
+          `${context}: cannot reshape [${input.join(', ')}] to [${target.join(', ')}]`,
+        );
       }
       out[inferAt] = total / rest;
     } else {
@@ -46,7 +58,10 @@ export function reshapeShape(input: Shape, target: readonly number[], context: s
     const a = (input as number[]).reduce((p, d) => p * d, 1);
     const b = (out as number[]).reduce((p, d) => p * d, 1);
     if (a !== b) {
-      throw new EngineError('shape_mismatch', `${context}: cannot reshape [${input.join(', ')}] (${a} elements) to [${target.join(', ')}] (${b})`);
+      throw new EngineError(
+        'shape_mismatch',
+        `${context}: cannot reshape [${input.join(', ')}] (${a} elements) to [${target.join(', ')}] (${b})`,
+      );
     }
   }
   return out;
@@ -54,7 +69,8 @@ export function reshapeShape(input: Shape, target: readonly number[], context: s
 
 /** The symbolic quotient prod(input) / prod(known) as a readable symbol like `B*T`, or '?' when unknown. */
 function symbolicProduct(input: Shape, known: readonly Dim[]): Dim {
-  const product = (dims: readonly Dim[]) => dims.filter((d): d is number => typeof d === 'number').reduce((p, d) => p * d, 1);
+  const product = (dims: readonly Dim[]) =>
+    dims.filter((d): d is number => typeof d === 'number').reduce((p, d) => p * d, 1);
   const numerator = product(input);
   const denominator = product(known);
   if (denominator === 0 || numerator % denominator !== 0) return '?';
@@ -73,7 +89,8 @@ function symbolicProduct(input: Shape, known: readonly Dim[]): Dim {
 /** Resolves a possibly negative axis against a rank, or throws naming the op. */
 export function normalizeAxis(axis: number, rank: number, context: string): number {
   const a = axis < 0 ? axis + rank : axis;
-  if (a < 0 || a >= rank) throw new EngineError('invalid_graph', `${context}: axis ${axis} out of range for rank ${rank}`);
+  if (a < 0 || a >= rank)
+    throw new EngineError('invalid_graph', `${context}: axis ${axis} out of range for rank ${rank}`);
   return a;
 }
 

@@ -49,6 +49,9 @@ function checkLength(length: number, shape: readonly number[]): void {
     throw new EngineError('invalid_feed', `invalid tensor shape [${shape.join(', ')}]`);
   }
   if (length !== sizeOf(shape)) {
-    throw new EngineError('invalid_feed', `tensor data has ${length} values but shape [${shape.join(', ')}] needs ${sizeOf(shape)}`);
+    throw new EngineError(
+      'invalid_feed',
+      `tensor data has ${length} values but shape [${shape.join(', ')}] needs ${sizeOf(shape)}`,
+    );
   }
 }

@@ -49,7 +49,10 @@ export function attention(g: Graph, config: TransformerConfig, options: Attentio
     out = g.matmul(probs, grouped(v)); // (B, [K, G | H], T, D)
   } else {
     if (options.x.shape[1] !== 1) {
-      throw new EngineError('invalid_graph', `attention with a cache decodes one position at a time, got T=${options.x.shape[1]}`);
+      throw new EngineError(
+        'invalid_graph',
+        `attention with a cache decodes one position at a time, got T=${options.x.shape[1]}`,
+      );
     }
     const { bias, pastKeys, pastValues, layer } = options.cache;
     const biasG = G === 1 ? bias : g.reshape(bias, [0, 1, 1, 1, -1]); // broadcast over heads

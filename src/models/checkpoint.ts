@@ -53,36 +53,53 @@ export async function loadCheckpoint(path: string, expected: TransformerConfig):
   }
   const { tensors, metadata } = readSafetensors(bytes);
   if (metadata.format !== CHECKPOINT_FORMAT) {
-    throw new CheckpointError('invalid_safetensors', `${path} is not a stateset-agents checkpoint (format "${metadata.format ?? 'missing'}")`);
+    throw new CheckpointError(
+      'invalid_safetensors',
+      `${path} is not a stateset-agents checkpoint (format "${metadata.format ?? 'missing'}")`,
+    );
   }
   const config = parseJson<TransformerConfig>(metadata.config, 'config', path);
   const differences = Object.keys({ ...config, ...expected }).filter(
-    (key) => JSON.stringify(config[key as keyof TransformerConfig]) !== JSON.stringify(expected[key as keyof TransformerConfig]),
+    (key) =>
+      JSON.stringify(config[key as keyof TransformerConfig]) !==
+      JSON.stringify(expected[key as keyof TransformerConfig]),
   );
   if (differences.length > 0) {
-    const detail = differences.map((k) => `${k}: checkpoint ${JSON.stringify(config[k as keyof TransformerConfig])}, model ${JSON.stringify(expected[k as keyof TransformerConfig])}`);
-    throw new CheckpointError('checkpoint_mismatch', `${path} was written for a different model config (${detail.join('; ')})`);
+    const detail = differences.map(
+      (k) =>
+        `${k}: checkpoint ${JSON.stringify(config[k as keyof TransformerConfig])}, model ${JSON.stringify(expected[k as keyof TransformerConfig])}`,
+    );
+    throw new CheckpointError(
+      'checkpoint_mismatch',
+      `${path} was written for a different model config (${detail.join('; ')})`,
+    );
   }
   const adamSteps = parseJson<Record<string, number>>(metadata.adamSteps, 'adamSteps', path);
   const parameters: ParameterSet = new Map();
   const adam = new Map<string, AdamState>();
   const invalid = (problem: string) => new CheckpointError('invalid_safetensors', `${path}: ${problem}`);
   // Every tensor must be there with its config's size, so a damaged file can never load half-way.
-  const sizes = new Map(parameterSpecs(expected).map((spec) => [spec.name, spec.shape.reduce((p, d) => p * d, 1)]));
+  const sizes = new Map(
+    parameterSpecs(expected).map((spec) => [spec.name, spec.shape.reduce((p, d) => p * d, 1)]),
+  );
   const float = (key: string, size: number): Float32Array => {
     const tensor = tensors.get(key);
-    if (tensor === undefined || tensor.dtype !== 'F32') throw invalid(`tensor "${key}" is missing or not F32`);
-    if (tensor.data.length !== size) throw invalid(`tensor "${key}" has ${tensor.data.length} values, the model needs ${size}`);
+    if (tensor === undefined || tensor.dtype !== 'F32')
+      throw invalid(`tensor "${key}" is missing or not F32`);
+    if (tensor.data.length !== size)
+      throw invalid(`tensor "${key}" has ${tensor.data.length} values, the model needs ${size}`);
     return tensor.data;
   };
   for (const key of tensors.keys()) {
-    if (key.startsWith('param/') && !sizes.has(key.slice('param/'.length))) throw invalid(`tensor "${key}" is not a parameter of this model`);
+    if (key.startsWith('param/') && !sizes.has(key.slice('param/'.length)))
+      throw invalid(`tensor "${key}" is not a parameter of this model`);
   }
   for (const [name, size] of sizes) parameters.set(name, float(`param/${name}`, size));
   for (const [name, step] of Object.entries(adamSteps)) {
     const size = sizes.get(name);
     if (size === undefined) throw invalid(`optimiser state for unknown parameter "${name}"`);
-    if (!Number.isInteger(step) || step < 0) throw invalid(`optimiser step of "${name}" is ${JSON.stringify(step)}, not a count`);
+    if (!Number.isInteger(step) || step < 0)
+      throw invalid(`optimiser step of "${name}" is ${JSON.stringify(step)}, not a count`);
     adam.set(name, { step, m: float(`adam.m/${name}`, size), v: float(`adam.v/${name}`, size) });
   }
   const step = Number(metadata.step);
@@ -91,7 +108,9 @@ export async function loadCheckpoint(path: string, expected: TransformerConfig):
   try {
     Rng.fromState(rng);
   } catch (error) {
-    throw new CheckpointError('invalid_safetensors', `${path}: metadata "rng" is not a generator state`, { cause: error });
+    throw new CheckpointError('invalid_safetensors', `${path}: metadata "rng" is not a generator state`, {
+      cause: error,
+    });
   }
   return { config, parameters, adam, step, rng };
 }
@@ -108,6 +127,10 @@ function parseJson<T>(text: string | undefined, field: string, path: string): T 
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object');
     return value as T;
   } catch (error) {
-    throw new CheckpointError('invalid_safetensors', `${path}: metadata "${field}" is missing or not a JSON object`, { cause: error });
+    throw new CheckpointError(
+      'invalid_safetensors',
+      `${path}: metadata "${field}" is missing or not a JSON object`,
+      { cause: error },
+    );
   }
 }

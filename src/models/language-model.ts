@@ -65,7 +65,9 @@ export class LanguageModel {
         return built.graph;
       });
     }
-    return this.compile(kind, () => (kind === 'prefill' ? buildPrefillGraph(this.config) : buildDecodeGraph(this.config)));
+    return this.compile(kind, () =>
+      kind === 'prefill' ? buildPrefillGraph(this.config) : buildDecodeGraph(this.config),
+    );
   }
 
   /**
@@ -78,7 +80,9 @@ export class LanguageModel {
     const graph = await this.graph('logprobs');
     const out = await graph.run({ ...this.parameterFeeds(), ...batch.feeds });
     const data = out.logprobs.data as Float32Array;
-    return sequences.map((s, b) => Array.from(data.subarray(b * batch.width, b * batch.width + s.length - 1)));
+    return sequences.map((s, b) =>
+      Array.from(data.subarray(b * batch.width, b * batch.width + s.length - 1)),
+    );
   }
 
   /** Throws ModelError('token_out_of_range') for an id outside [0, vocabSize), naming where it is. */
@@ -86,7 +90,10 @@ export class LanguageModel {
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i];
       if (!Number.isInteger(t) || t < 0 || t >= this.config.vocabSize) {
-        throw new ModelError('token_out_of_range', `${context}: token id ${t} at position ${i} is outside the vocabulary [0, ${this.config.vocabSize})`);
+        throw new ModelError(
+          'token_out_of_range',
+          `${context}: token id ${t} at position ${i} is outside the vocabulary [0, ${this.config.vocabSize})`,
+        );
       }
     }
   }
@@ -100,12 +107,19 @@ export class LanguageModel {
 }
 
 /** Right-padded `tokens`, `targets` (the next token) and `positions` feeds for sequences of length ≥ 2. */
-export function packSequences(model: LanguageModel, sequences: readonly (readonly number[])[]): { feeds: Record<string, Tensor>; width: number } {
+export function packSequences(
+  model: LanguageModel,
+  sequences: readonly (readonly number[])[],
+): { feeds: Record<string, Tensor>; width: number } {
   const width = Math.max(...sequences.map((s) => s.length - 1));
   sequences.forEach((s, b) => {
-    if (s.length < 2) throw new ModelError('invalid_argument', `sequence ${b} needs at least two tokens, got ${s.length}`);
+    if (s.length < 2)
+      throw new ModelError('invalid_argument', `sequence ${b} needs at least two tokens, got ${s.length}`);
     if (s.length > model.config.contextLength + 1) {
-      throw new ModelError('sequence_too_long', `sequence ${b} has ${s.length - 1} positions, the model context is ${model.config.contextLength}`);
+      throw new ModelError(
+        'sequence_too_long',
+        `sequence ${b} has ${s.length - 1} positions, the model context is ${model.config.contextLength}`,
+      );
     }
     model.checkTokens(s, `sequence ${b}`);
   });
@@ -135,13 +149,18 @@ function checkParameters(config: TransformerConfig, parameters: ParameterSet): v
   for (const spec of parameterSpecs(config)) {
     const data = parameters.get(spec.name);
     const size = spec.shape.reduce((p, d) => p * d, 1);
-    if (data === undefined) throw new ModelError('checkpoint_mismatch', `parameter "${spec.name}" is missing`);
+    if (data === undefined)
+      throw new ModelError('checkpoint_mismatch', `parameter "${spec.name}" is missing`);
     if (data.length !== size) {
-      throw new ModelError('checkpoint_mismatch', `parameter "${spec.name}" has ${data.length} values, the config needs [${spec.shape.join(', ')}] = ${size}`);
+      throw new ModelError(
+        'checkpoint_mismatch',
+        `parameter "${spec.name}" has ${data.length} values, the config needs [${spec.shape.join(', ')}] = ${size}`,
+      );
     }
   }
   const known = new Set(parameterSpecs(config).map((s) => s.name));
   for (const name of parameters.keys()) {
-    if (!known.has(name)) throw new ModelError('checkpoint_mismatch', `unexpected parameter "${name}" for this model config`);
+    if (!known.has(name))
+      throw new ModelError('checkpoint_mismatch', `unexpected parameter "${name}" for this model config`);
   }
 }

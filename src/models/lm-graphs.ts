@@ -66,7 +66,11 @@ export function buildDecodeGraph(config: TransformerConfig): Graph {
     pastKeys.push(graph.input(`pastKeys.${i}`, 'float32', ['B', K, 'S', D]));
     pastValues.push(graph.input(`pastValues.${i}`, 'float32', ['B', K, 'S', D]));
   }
-  const result = transformerForward(graph, config, parameters, { tokens, positions, cache: { bias, pastKeys, pastValues } });
+  const result = transformerForward(graph, config, parameters, {
+    tokens,
+    positions,
+    cache: { bias, pastKeys, pastValues },
+  });
   const logits = lmHead(graph, config, parameters, result.hidden); // (B, 1, V)
   graph.output('logits', graph.reshape(logits, [-1, config.vocabSize])); // (B, V)
   result.keys.forEach((k, i) => graph.output(`keys.${i}`, k));

@@ -67,7 +67,9 @@ export async function sample(model: LanguageModel, request: SampleRequest): Prom
     for (let i = 0; i < T; i++) positions[b * T + i] = BigInt(i);
     lastRows[b] = BigInt(b * T + p.length - 1);
   });
-  const prefill = await (await model.graph('prefill')).run({
+  const prefill = await (
+    await model.graph('prefill')
+  ).run({
     ...parameters,
     tokens: int64Tensor(tokens, [B, T]),
     positions: int64Tensor(positions, [B, T]),
@@ -78,7 +80,12 @@ export async function sample(model: LanguageModel, request: SampleRequest): Prom
   const bias = new Float32Array(B * S).fill(MASK_VALUE);
   lengths.forEach((length, b) => bias.fill(0, b * S, b * S + length));
 
-  const results = prompts.map(() => ({ tokens: [] as number[], logprobs: [] as number[], finishReason: 'length' as 'stop' | 'length', done: false }));
+  const results = prompts.map(() => ({
+    tokens: [] as number[],
+    logprobs: [] as number[],
+    finishReason: 'length' as 'stop' | 'length',
+    done: false,
+  }));
   let logits = prefill.logits.data as Float32Array; // (B, V)
   const V = model.config.vocabSize;
   const decodeGraph = await model.graph('decode');
@@ -165,7 +172,11 @@ class KvCache {
   }
 }
 
-function hitsStopString(tokens: readonly number[], stops: readonly string[] | undefined, decode: SampleRequest['decode']): boolean {
+function hitsStopString(
+  tokens: readonly number[],
+  stops: readonly string[] | undefined,
+  decode: SampleRequest['decode'],
+): boolean {
   if (stops === undefined || stops.length === 0 || decode === undefined) return false;
   const text = decode(tokens);
   return stops.some((s) => text.includes(s));
@@ -176,17 +187,25 @@ function validate(model: LanguageModel, request: SampleRequest): void {
   const fail = (message: string) => {
     throw new ModelError('invalid_argument', `sampling: ${message}`);
   };
-  if (!Number.isInteger(params.maxNewTokens) || params.maxNewTokens < 1) fail(`maxNewTokens must be a positive integer, got ${params.maxNewTokens}`);
-  if (params.temperature !== undefined && !(params.temperature >= 0)) fail(`temperature must be >= 0, got ${params.temperature}`);
-  if (params.topK !== undefined && !(Number.isInteger(params.topK) && params.topK >= 0)) fail(`topK must be a non-negative integer, got ${params.topK}`);
-  if (params.topP !== undefined && !(params.topP > 0 && params.topP <= 1)) fail(`topP must be in (0, 1], got ${params.topP}`);
-  if ((params.stopStrings?.length ?? 0) > 0 && request.decode === undefined) fail('stopStrings need a decode function');
+  if (!Number.isInteger(params.maxNewTokens) || params.maxNewTokens < 1)
+    fail(`maxNewTokens must be a positive integer, got ${params.maxNewTokens}`);
+  if (params.temperature !== undefined && !(params.temperature >= 0))
+    fail(`temperature must be >= 0, got ${params.temperature}`);
+  if (params.topK !== undefined && !(Number.isInteger(params.topK) && params.topK >= 0))
+    fail(`topK must be a non-negative integer, got ${params.topK}`);
+  if (params.topP !== undefined && !(params.topP > 0 && params.topP <= 1))
+    fail(`topP must be in (0, 1], got ${params.topP}`);
+  if ((params.stopStrings?.length ?? 0) > 0 && request.decode === undefined)
+    fail('stopStrings need a decode function');
   params.stopTokenIds?.forEach((id) => model.checkTokens([id], 'stopTokenIds'));
   request.prompts.forEach((p, b) => {
     if (p.length === 0) fail(`prompt ${b} is empty`);
     model.checkTokens(p, `prompt ${b}`);
     if (p.length + params.maxNewTokens > model.config.contextLength) {
-      throw new ModelError('sequence_too_long', `prompt ${b} has ${p.length} tokens; with maxNewTokens ${params.maxNewTokens} it exceeds the model context ${model.config.contextLength}`);
+      throw new ModelError(
+        'sequence_too_long',
+        `prompt ${b} has ${p.length} tokens; with maxNewTokens ${params.maxNewTokens} it exceeds the model context ${model.config.contextLength}`,
+      );
     }
   });
 }

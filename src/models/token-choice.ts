@@ -32,7 +32,11 @@ export function logSoftmaxRow(logits: Float32Array | Float64Array, temperature =
  * probability reaches top-p. The returned logprob ignores the truncation, so it is the policy's own
  * logprob at that temperature (what importance ratios in RL need).
  */
-export function chooseToken(logits: Float32Array | Float64Array, options: ChoiceOptions, rng: Rng): TokenChoice {
+export function chooseToken(
+  logits: Float32Array | Float64Array,
+  options: ChoiceOptions,
+  rng: Rng,
+): TokenChoice {
   const logprobs = logSoftmaxRow(logits, options.temperature);
   if (options.temperature <= 0) {
     let best = 0;

@@ -11,7 +11,12 @@ export const TransformerConfigSchema = z
     contextLength: z.number().int().positive().default(256).describe('Maximum sequence length (positions).'),
     width: z.number().int().positive().default(64).describe('Model width C (residual stream size).'),
     layers: z.number().int().positive().default(2).describe('Number of transformer blocks L.'),
-    heads: z.number().int().positive().default(4).describe('Number of attention heads H; width must divide by it.'),
+    heads: z
+      .number()
+      .int()
+      .positive()
+      .default(4)
+      .describe('Number of attention heads H; width must divide by it.'),
     kvHeads: z
       .number()
       .int()
@@ -38,18 +43,30 @@ export function resolveTransformerConfig(input: unknown): TransformerConfig {
   const parsed = TransformerConfigSchema.safeParse(input ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ModelError('invalid_model_config', `model config ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new ModelError(
+      'invalid_model_config',
+      `model config ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+    );
   }
   const config = parsed.data;
   if (config.width % config.heads !== 0) {
-    throw new ModelError('invalid_model_config', `model config: width ${config.width} is not divisible by heads ${config.heads}`);
+    throw new ModelError(
+      'invalid_model_config',
+      `model config: width ${config.width} is not divisible by heads ${config.heads}`,
+    );
   }
   const kvHeads = config.kvHeads ?? config.heads;
   if (config.heads % kvHeads !== 0) {
-    throw new ModelError('invalid_model_config', `model config: heads ${config.heads} is not divisible by kvHeads ${kvHeads}`);
+    throw new ModelError(
+      'invalid_model_config',
+      `model config: heads ${config.heads} is not divisible by kvHeads ${kvHeads}`,
+    );
   }
   if (config.positions === 'rotary' && (config.width / config.heads) % 2 !== 0) {
-    throw new ModelError('invalid_model_config', `model config: rotary positions need an even head size, got ${config.width / config.heads}`);
+    throw new ModelError(
+      'invalid_model_config',
+      `model config: rotary positions need an even head size, got ${config.width / config.heads}`,
+    );
   }
   return config;
 }

@@ -14,7 +14,8 @@ export type ParameterValues = ReadonlyMap<string, Value>;
 /** Declares every parameter as a float32 graph input named after it. */
 export function declareParameters(graph: Graph, config: TransformerConfig): Map<string, Value> {
   const values = new Map<string, Value>();
-  for (const spec of parameterSpecs(config)) values.set(spec.name, graph.input(spec.name, 'float32', spec.shape));
+  for (const spec of parameterSpecs(config))
+    values.set(spec.name, graph.input(spec.name, 'float32', spec.shape));
   return values;
 }
 
@@ -34,7 +35,12 @@ export type ForwardResult = {
 };
 
 /** Builds the forward pass up to the final norm. */
-export function transformerForward(g: Graph, config: TransformerConfig, p: ParameterValues, options: ForwardOptions): ForwardResult {
+export function transformerForward(
+  g: Graph,
+  config: TransformerConfig,
+  p: ParameterValues,
+  options: ForwardOptions,
+): ForwardResult {
   const param = (name: string) => p.get(name) as Value;
   let x = g.gather(param('embed.weight'), options.tokens); // (B, T, C)
   if (config.positions === 'learned') x = g.add(x, g.gather(param('pos_embed.weight'), options.positions));

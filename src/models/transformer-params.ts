@@ -5,7 +5,8 @@ import { Rng } from '../engine/random.js';
 import type { TransformerConfig } from './transformer-config.js';
 
 /** How one parameter is initialised. */
-export type ParameterInit = { readonly kind: 'normal'; readonly std: number } | { readonly kind: 'zeros' } | { readonly kind: 'ones' };
+export type ParameterInit =
+  { readonly kind: 'normal'; readonly std: number } | { readonly kind: 'zeros' } | { readonly kind: 'ones' };
 
 /** A parameter's name, shape and initialisation; `decay` is false for norms and biases. */
 export type ParameterSpec = {
@@ -30,13 +31,15 @@ export function parameterSpecs(config: TransformerConfig): ParameterSpec[] {
   const std = config.initStd;
   const residualStd = std / Math.sqrt(2 * L);
   const specs: ParameterSpec[] = [];
-  const weight = (name: string, shape: number[], s = std) => specs.push({ name, shape, init: { kind: 'normal', std: s }, decay: true });
+  const weight = (name: string, shape: number[], s = std) =>
+    specs.push({ name, shape, init: { kind: 'normal', std: s }, decay: true });
   const bias = (name: string, size: number) => {
     if (config.bias) specs.push({ name, shape: [size], init: { kind: 'zeros' }, decay: false });
   };
   const norm = (name: string) => {
     specs.push({ name: `${name}.weight`, shape: [C], init: { kind: 'ones' }, decay: false });
-    if (config.norm === 'layernorm') specs.push({ name: `${name}.bias`, shape: [C], init: { kind: 'zeros' }, decay: false });
+    if (config.norm === 'layernorm')
+      specs.push({ name: `${name}.bias`, shape: [C], init: { kind: 'zeros' }, decay: false });
   };
 
   weight('embed.weight', [V, C]);
@@ -72,7 +75,8 @@ export function initParameters(config: TransformerConfig, seed: number): Paramet
     const size = spec.shape.reduce((p, d) => p * d, 1);
     const data = new Float32Array(size);
     if (spec.init.kind === 'ones') data.fill(1);
-    else if (spec.init.kind === 'normal') for (let i = 0; i < size; i++) data[i] = rng.normal() * spec.init.std;
+    else if (spec.init.kind === 'normal')
+      for (let i = 0; i < size; i++) data[i] = rng.normal() * spec.init.std;
     params.set(spec.name, data);
   }
   return params;
