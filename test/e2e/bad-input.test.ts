@@ -46,7 +46,13 @@ describe('bad input', () => {
   it('rejects a graph holding an op the engine does not know', async () => {
     const g = new Graph();
     const x = g.input('x', 'float32', [2]);
-    const forged = { id: g.nodes.length, spec: { kind: 'fft' }, inputs: [x.id], dtype: 'float32', shape: [2] } as unknown as Node;
+    const forged = {
+      id: g.nodes.length,
+      spec: { kind: 'fft' },
+      inputs: [x.id],
+      dtype: 'float32',
+      shape: [2],
+    } as unknown as Node;
     g.nodes.push(forged);
     g.outputs.set('y', forged.id);
     expect(await codeOf(() => compileGraph(g))).toBe('unknown_op');
@@ -71,11 +77,15 @@ describe('bad input', () => {
     const before = Float32Array.from(model.parameters.get('embed.weight') as Float32Array);
 
     await writeFile(join(dir, 'truncated.safetensors'), bytes.subarray(0, bytes.length - 100));
-    expect(await codeOf(() => backend.loadState(join(dir, 'truncated.safetensors')))).toBe('invalid_safetensors');
+    expect(await codeOf(() => backend.loadState(join(dir, 'truncated.safetensors')))).toBe(
+      'invalid_safetensors',
+    );
     const corrupt = Buffer.from(bytes);
     corrupt.write('{not json', 8);
     await writeFile(join(dir, 'corrupt.safetensors'), corrupt);
-    expect(await codeOf(() => backend.loadState(join(dir, 'corrupt.safetensors')))).toBe('invalid_safetensors');
+    expect(await codeOf(() => backend.loadState(join(dir, 'corrupt.safetensors')))).toBe(
+      'invalid_safetensors',
+    );
     expect(model.parameters.get('embed.weight')).toEqual(before);
   });
 
@@ -83,7 +93,9 @@ describe('bad input', () => {
     const dir = await mkdtemp(join(tmpdir(), 'bad-input-'));
     const path = join(dir, 'state.safetensors');
     await new LocalTrainingBackend({ model: new LanguageModel({ config: tiny, seed: 1 }) }).saveState(path);
-    const other = new LocalTrainingBackend({ model: new LanguageModel({ config: { ...tiny, width: 32 }, seed: 1 }) });
+    const other = new LocalTrainingBackend({
+      model: new LanguageModel({ config: { ...tiny, width: 32 }, seed: 1 }),
+    });
     await expect(other.loadState(path)).rejects.toThrow(/width: checkpoint 16, model 32/);
     expect(await codeOf(() => other.loadState(path))).toBe('checkpoint_mismatch');
   });
