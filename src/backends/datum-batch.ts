@@ -10,7 +10,12 @@ import type { Datum, LossFnName } from './training-backend.js';
 export type DatumBatch = { readonly feeds: Record<string, Tensor>; readonly width: number };
 
 /** Throws ModelError('invalid_argument') naming the datum and field for any malformed input. */
-export function validateDatums(model: LanguageModel, datums: readonly Datum[], lossFn: LossFnName): void {
+export function validateDatums(
+  model: LanguageModel,
+  datums: readonly Datum[],
+  lossFn: LossFnName,
+  options: { readonly kl?: boolean } = {},
+): void {
   datums.forEach((datum, index) => {
     const n = datum.modelInput.length;
     const where = `datum ${index}`;
@@ -28,11 +33,14 @@ export function validateDatums(model: LanguageModel, datums: readonly Datum[], l
       ['weights', datum.lossFnInputs.weights, false],
       ['logprobs', datum.lossFnInputs.logprobs, LOSS_REQUIRES[lossFn].includes('logprobs')],
       ['advantages', datum.lossFnInputs.advantages, LOSS_REQUIRES[lossFn].includes('advantages')],
+      ['refLogprobs', datum.lossFnInputs.refLogprobs, options.kl === true],
     ];
     for (const [name, values, required] of fields) {
       if (values === undefined) {
-        if (required)
-          throw new ModelError('invalid_argument', `${where}: loss "${lossFn}" needs lossFnInputs.${name}`);
+        if (required) {
+          const why = name === 'refLogprobs' ? 'the KL penalty' : `loss "${lossFn}"`;
+          throw new ModelError('invalid_argument', `${where}: ${why} needs lossFnInputs.${name}`);
+        }
         continue;
       }
       if (values.length !== n) {
@@ -49,7 +57,11 @@ export function validateDatums(model: LanguageModel, datums: readonly Datum[], l
 }
 
 /** Right-pads datums to the longest; padding has weight 0, so it never contributes to a loss. */
-export function packDatums(datums: readonly Datum[], lossFn: LossFnName): DatumBatch {
+export function packDatums(
+  datums: readonly Datum[],
+  lossFn: LossFnName,
+  options: { readonly kl?: boolean } = {},
+): DatumBatch {
   const B = datums.length;
   const T = Math.max(...datums.map((d) => d.modelInput.length));
   const tokens = new BigInt64Array(B * T);
@@ -58,6 +70,7 @@ export function packDatums(datums: readonly Datum[], lossFn: LossFnName): DatumB
   const weights = new Float32Array(B * T);
   const oldLogprobs = new Float32Array(B * T);
   const advantages = new Float32Array(B * T);
+  const refLogprobs = new Float32Array(B * T);
   datums.forEach((datum, b) => {
     const input = datum.lossFnInputs;
     for (let t = 0; t < T; t++) positions[b * T + t] = BigInt(t);
@@ -68,6 +81,7 @@ export function packDatums(datums: readonly Datum[], lossFn: LossFnName): DatumB
       weights[at] = input.weights?.[t] ?? 1;
       oldLogprobs[at] = input.logprobs?.[t] ?? 0;
       advantages[at] = input.advantages?.[t] ?? 0;
+      refLogprobs[at] = input.refLogprobs?.[t] ?? 0;
     });
   });
   const needs = LOSS_REQUIRES[lossFn];
@@ -79,5 +93,6 @@ export function packDatums(datums: readonly Datum[], lossFn: LossFnName): DatumB
   };
   if (needs.includes('logprobs')) feeds.oldLogprobs = floatTensor(oldLogprobs, [B, T]);
   if (needs.includes('advantages')) feeds.advantages = floatTensor(advantages, [B, T]);
+  if (options.kl === true) feeds.refLogprobs = floatTensor(refLogprobs, [B, T]);
   return { feeds, width: T };
 }

@@ -211,6 +211,38 @@ describe('LocalTrainingBackend errors', () => {
     await expectError(call({ beta: -0.1 }, 'dro'), 'invalid_argument', 'beta must be >= 0, got -0.1');
   });
 
+  it('with a KL coefficient, needs reference logprobs and reports the mean k3 estimate', async () => {
+    await expectError(
+      backend.forwardBackward([datum(rl)], 'ppo', { klCoefficient: 0.1 }),
+      'invalid_argument',
+      'datum 0',
+      'the KL penalty needs lossFnInputs.refLogprobs',
+    );
+    await expectError(
+      backend.forwardBackward([datum(rl)], 'ppo', { klCoefficient: -1 }),
+      'invalid_argument',
+      'klCoefficient must be >= 0',
+    );
+    const fresh = new LocalTrainingBackend({ model: tinyModel('GPT-2 style', 1) });
+    const tokens = [1, 2, 3, 4];
+    const [own] = await fresh.computeLogprobs([tokens]);
+    const withRef = (ref: number[]) =>
+      fresh.forwardBackward(
+        [
+          {
+            modelInput: tokens.slice(0, 3),
+            lossFnInputs: { targetTokens: tokens.slice(1), ...rl, refLogprobs: ref },
+          },
+        ],
+        'ppo',
+        { klCoefficient: 0.1 },
+      );
+    const same = await withRef(own);
+    expect(Math.abs(same.metrics['kl:mean'])).toBeLessThan(1e-6); // the policy is its own reference
+    const shifted = await withRef(own.map((lp) => lp - 0.5));
+    expect(shifted.metrics['kl:mean']).toBeCloseTo(Math.exp(-0.5) + 0.5 - 1, 5);
+  });
+
   it('refuses an optimiser step without gradients, and drops non-finite gradients', async () => {
     const fresh = new LocalTrainingBackend({ model: tinyModel('GPT-2 style', 1) });
     await expectError(

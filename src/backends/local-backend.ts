@@ -13,8 +13,8 @@ import { sample, type SampledSequence, type SamplingParams } from '../models/sam
 import { parameterSpecs } from '../models/transformer-params.js';
 import { loadCheckpoint, saveCheckpoint } from '../models/checkpoint.js';
 import { packDatums, validateDatums } from './datum-batch.js';
-import { declareLossInputs, lossExpression } from './losses.js';
-import { ratioMetrics } from './loss-metrics.js';
+import { declareLossInputs, isClippedLoss, lossExpression } from './losses.js';
+import { klMean, ratioMetrics } from './loss-metrics.js';
 import {
   LOSS_FN_NAMES,
   type AdamParams,
@@ -77,14 +77,15 @@ export class LocalTrainingBackend implements TrainingBackend {
     }
     if (datums.length === 0)
       throw new ModelError('invalid_argument', 'forwardBackward needs at least one datum');
-    validateDatums(this.model, datums, lossFn);
+    const kl = (lossFnConfig.klCoefficient ?? 0) > 0;
+    validateDatums(this.model, datums, lossFn, { kl });
     const scalars = lossScalars(lossFn, lossFnConfig);
-    const graph = await this.trainingGraph(lossFn);
+    const graph = await this.trainingGraph(lossFn, kl);
     const outputs: { logprobs: number[] }[] = [];
     let lossSum = 0;
     for (let start = 0; start < datums.length; start += this.maxDatumsPerRun) {
       const chunk = datums.slice(start, start + this.maxDatumsPerRun);
-      const batch = packDatums(chunk, lossFn);
+      const batch = packDatums(chunk, lossFn, { kl });
       const out = await graph.run({ ...this.model.parameterFeeds(), ...batch.feeds, ...scalars });
       lossSum += (out.loss.data as Float32Array)[0];
       this.accumulate(out);
@@ -103,6 +104,7 @@ export class LocalTrainingBackend implements TrainingBackend {
     const metrics: Record<string, number> = { 'loss:sum': lossSum, 'weights:sum': weightSum };
     if (lossFn !== 'cross_entropy' && lossFn !== 'dro')
       Object.assign(metrics, ratioMetrics(datums, outputs, lossFnConfig));
+    if (kl) metrics['kl:mean'] = klMean(datums, outputs);
     return { lossFnOutputs: outputs, metrics };
   }
 
@@ -174,11 +176,11 @@ export class LocalTrainingBackend implements TrainingBackend {
     this.accumulated = 0;
   }
 
-  private trainingGraph(lossFn: LossFnName) {
-    return this.model.compile(`train:${lossFn}`, () => {
+  private trainingGraph(lossFn: LossFnName, kl: boolean) {
+    return this.model.compile(`train:${lossFn}${kl ? ':kl' : ''}`, () => {
       const built = buildLogprobGraph(this.model.config);
       const g = built.graph;
-      const loss = lossExpression(g, lossFn, built.logprobs, declareLossInputs(g, lossFn));
+      const loss = lossExpression(g, lossFn, built.logprobs, declareLossInputs(g, lossFn, { kl }));
       g.output('loss', loss);
       g.output('logprobs', built.logprobs);
       const names = [...built.parameters.keys()];
@@ -263,8 +265,15 @@ function lossScalars(lossFn: LossFnName, config: LossFnConfig): Record<string, T
   }
   if (!(beta >= 0 && Number.isFinite(beta)))
     throw new ModelError('invalid_argument', `beta must be >= 0, got ${beta}`);
-  if (lossFn === 'ppo' || lossFn === 'cispo')
-    return { clipLow: floatTensor([low], []), clipHigh: floatTensor([high], []) };
-  if (lossFn === 'dro') return { beta: floatTensor([beta], []) };
-  return {};
+  const klCoefficient = config.klCoefficient ?? 0;
+  if (!(klCoefficient >= 0 && Number.isFinite(klCoefficient)))
+    throw new ModelError('invalid_argument', `klCoefficient must be >= 0, got ${klCoefficient}`);
+  const scalars: Record<string, Tensor> = {};
+  if (klCoefficient > 0) scalars.klCoefficient = floatTensor([klCoefficient], []);
+  if (isClippedLoss(lossFn)) {
+    scalars.clipLow = floatTensor([low], []);
+    scalars.clipHigh = floatTensor([high], []);
+  }
+  if (lossFn === 'dro') scalars.beta = floatTensor([beta], []);
+  return scalars;
 }

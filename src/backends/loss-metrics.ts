@@ -30,3 +30,23 @@ export function ratioMetrics(
     'clipped:fraction': weight > 0 ? clipped / weight : 0,
   };
 }
+
+/** Weighted mean of the k3 KL estimate e^(ref − lp) − (ref − lp) − 1 over tokens with positive weight. */
+export function klMean(
+  datums: readonly Datum[],
+  outputs: readonly { readonly logprobs: readonly number[] }[],
+): number {
+  let weight = 0;
+  let total = 0;
+  datums.forEach((datum, b) => {
+    const { weights, refLogprobs } = datum.lossFnInputs;
+    outputs[b].logprobs.forEach((lp, t) => {
+      const w = weights?.[t] ?? 1;
+      if (w <= 0 || refLogprobs === undefined) return;
+      const d = refLogprobs[t] - lp;
+      weight += w;
+      total += w * (Math.exp(d) - d - 1);
+    });
+  });
+  return weight > 0 ? total / weight : 0;
+}

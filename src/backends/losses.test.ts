@@ -23,6 +23,8 @@ const LP = Q.map((q, i) => q + Math.log(R[i]));
 const CLIP_LOW = 0.8;
 const CLIP_HIGH = 1.2;
 const BETA = 0.1;
+const REF = [-1.2, -1.7, -0.9, -1.0, -0.4, -1.3]; // reference policy logprobs for the KL penalty
+const KL_COEFFICIENT = 0.3;
 // Token roles for the ratio losses with clip range [0.8, 1.2]:
 //   0: r = 1.1 inside the range;
 //   1: r = 1.5 above it with A > 0: clipped, no gradient;
@@ -69,6 +71,26 @@ const EXPECTED: Record<LossFnName, Expected> = {
     ),
     gradient: [0, 1, 2, 3, 4, 5].map((i) => -W[i] * (A[i] - BETA * Math.log(R[i]))),
   },
+  // Per row b (tokens 0–2 and 3–5): m = Σw, s = exp(Σ w·ln r / m), Ā = Σ w·A / m.
+  // Row 0: m = 3.5, s = exp((ln 1.1 + 0.5 ln 1.5 + 2 ln 0.5)/3.5) ≈ 0.733 < 0.8 with Ā = 1.5/3.5 > 0:
+  //   min(s·Ā, 0.8·Ā) = s·Ā, unclipped, so d/dlp_t = −m·Ā·s·w_t/m = −Ā·s·w_t.
+  // Row 1: m = 2.5, s = exp((ln 1.5 + 1.5 ln 0.5)/2.5) ≈ 0.776 < 0.8 with Ā = 2/2.5 > 0: unclipped too.
+  gspo: (() => {
+    const rows = [
+      [0, 1, 2],
+      [3, 4, 5],
+    ];
+    const gradient = new Array<number>(6).fill(0);
+    let loss = 0;
+    for (const row of rows) {
+      const m = row.reduce((sum, i) => sum + W[i], 0);
+      const s = Math.exp(row.reduce((sum, i) => sum + W[i] * Math.log(R[i]), 0) / m);
+      const advantage = row.reduce((sum, i) => sum + W[i] * A[i], 0) / m;
+      loss -= m * s * advantage;
+      for (const i of row) gradient[i] = -advantage * s * W[i];
+    }
+    return { loss, gradient };
+  })(),
 };
 
 /** A graph with a float `logprobs` input (B, T), the loss inputs, the loss and d(loss)/d(logprobs). */
@@ -99,6 +121,8 @@ function lossFeeds(graph: Graph, precision: 'float64' | 'float32'): Record<strin
     clipLow: scalar(CLIP_LOW),
     clipHigh: scalar(CLIP_HIGH),
     beta: scalar(BETA),
+    refLogprobs: perToken(REF),
+    klCoefficient: scalar(KL_COEFFICIENT),
   };
   const declared = graph.inputs().map((node) => (node.spec as { name: string }).name);
   return Object.fromEntries(declared.map((name) => [name, all[name]]));
@@ -138,6 +162,45 @@ describe('built-in losses on the reference executor', () => {
       'weights',
     ]);
     expect(names('dro')).toEqual(['advantages', 'beta', 'logprobs', 'oldLogprobs', 'weights']);
+    expect(names('gspo')).toEqual([
+      'advantages',
+      'clipHigh',
+      'clipLow',
+      'logprobs',
+      'oldLogprobs',
+      'weights',
+    ]);
+  });
+
+  it('gspo clips the sequence ratio: a row with s above the range and Ā > 0 has no gradient', () => {
+    const graph = lossGraph('gspo');
+    const high = Q.map((q, i) => (i < 3 ? q + Math.log(1.5) : LP[i])); // row 0: every token r = 1.5
+    const out = runReference(graph, {
+      ...lossFeeds(graph, 'float64'),
+      logprobs: { dtype: 'float32', shape: [2, 3], data: Float64Array.from(high) },
+    });
+    [0, 1, 2].forEach((i) => expect(out.gradient.data[i]).toBe(0));
+    const rowZero = 3.5 * 1.2 * (1.5 / 3.5); // m·clip(s)·Ā with s = 1.5 clipped to 1.2
+    const rowOne = 2.5 * Math.exp((Math.log(1.5) + 1.5 * Math.log(0.5)) / 2.5) * (2 / 2.5); // m·s·Ā, unclipped
+    expect(Math.abs(out.loss.data[0] + rowZero + rowOne)).toBeLessThan(REFERENCE_TOLERANCE);
+  });
+
+  it('the KL penalty adds β·Σ w·(e^(ref − lp) − (ref − lp) − 1), with gradient β·w·(1 − e^(ref − lp))', () => {
+    const g = new Graph();
+    const lp = g.input('logprobs', 'float32', ['B', 'T']);
+    const loss = lossExpression(g, 'cross_entropy', lp, declareLossInputs(g, 'cross_entropy', { kl: true }));
+    g.output('loss', loss);
+    g.output('gradient', gradients(g, loss, [lp])[0]);
+    const out = runReference(g, lossFeeds(g, 'float64'));
+    const k3 = (i: number) => Math.exp(REF[i] - LP[i]) - (REF[i] - LP[i]) - 1;
+    const expectedLoss =
+      EXPECTED.cross_entropy.loss +
+      KL_COEFFICIENT * [0, 1, 2, 3, 4, 5].reduce((sum, i) => sum + W[i] * k3(i), 0);
+    expect(Math.abs(out.loss.data[0] - expectedLoss)).toBeLessThan(REFERENCE_TOLERANCE);
+    [0, 1, 2, 3, 4, 5].forEach((i) => {
+      const expected = -W[i] + KL_COEFFICIENT * W[i] * (1 - Math.exp(REF[i] - LP[i]));
+      expect(Math.abs(out.gradient.data[i] - expected), `token ${i}`).toBeLessThan(REFERENCE_TOLERANCE);
+    });
   });
 
   it("dro's quadratic term pulls lp back towards q: at A = 0 the gradient is w·β·(lp − q)", () => {

@@ -5,7 +5,7 @@
 import type { SampledSequence, SamplingParams } from '../models/sampler.js';
 
 /** The built-in losses; each is summed over tokens with `weights` as the mask. */
-export type LossFnName = 'cross_entropy' | 'importance_sampling' | 'ppo' | 'cispo' | 'dro';
+export type LossFnName = 'cross_entropy' | 'importance_sampling' | 'ppo' | 'cispo' | 'dro' | 'gspo';
 
 /** Every built-in loss name, for validation. */
 export const LOSS_FN_NAMES: readonly LossFnName[] = [
@@ -14,6 +14,7 @@ export const LOSS_FN_NAMES: readonly LossFnName[] = [
   'ppo',
   'cispo',
   'dro',
+  'gspo',
 ];
 
 /**
@@ -25,6 +26,8 @@ export type LossFnInputs = {
   readonly weights?: readonly number[];
   readonly logprobs?: readonly number[];
   readonly advantages?: readonly number[];
+  /** Logprobs of the frozen reference policy, needed when `klCoefficient` > 0. */
+  readonly refLogprobs?: readonly number[];
 };
 
 /** One training sequence. */
@@ -41,6 +44,8 @@ export type LossFnConfig = {
   readonly clipHighThreshold?: number;
   /** Weight of the quadratic penalty of dro. Default 0.05. */
   readonly beta?: number;
+  /** Weight β of the k3 KL penalty to a frozen reference policy (Schulman 2020); 0 (default) is off. */
+  readonly klCoefficient?: number;
 };
 
 /** What forwardBackward returns: each datum's per-token logprobs, and summed loss metrics. */
