@@ -1,0 +1,108 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { RetailDatabase } from '../retail/retail-types.js';
+import { retailDataForTests } from '../test-support/retail-test-data.js';
+import { createSupportLiteEnvironment, type SupportLiteEnvironment } from './environment.js';
+import { supportLiteScore, toolCallsOf } from './rewards.js';
+import { SupportLiteTeacher } from './teacher.js';
+import { generateDemonstrations } from './teacher-demonstrations.js';
+import { TEACHER_MISTAKES, WRONG_TOOL_NAME } from './teacher-mistakes.js';
+
+/** An episode succeeds at this score (the evaluation's support-lite threshold); mistakes score ≤ 0.8. */
+const SUCCESS = 0.9;
+/** Allowed gap between the measured and the stated success rate on 200 episodes (~2.5 binomial std). */
+const RATE_TOLERANCE = 0.08;
+
+let database: RetailDatabase;
+let environment: SupportLiteEnvironment;
+
+beforeAll(async () => {
+  database = (await retailDataForTests()).database;
+  environment = createSupportLiteEnvironment({ database });
+});
+
+describe('support-lite teacher', () => {
+  it('succeeds on held-out scenarios in about 1 − mistakeRate of conversations; every mistake fails', async () => {
+    const demos = await generateDemonstrations({
+      environment,
+      database,
+      split: 'test',
+      count: 200,
+      seed: 1,
+      mistakeRate: 0.3,
+    });
+    const scores = demos.map((demo) => supportLiteScore(demo).total);
+    const success = scores.filter((score) => score >= SUCCESS).length / demos.length;
+    expect(Math.abs(success - 0.7)).toBeLessThan(RATE_TOLERANCE);
+    demos.forEach((demo, index) => {
+      const label = `${demo.trajectory.metadata.scenarioId} ${demo.mistake ?? 'none'}`;
+      if (demo.mistake === undefined) expect(scores[index], label).toBe(1);
+      else expect(scores[index], label).toBeLessThanOrEqual(0.8);
+      expect(demo.trajectory.metadata.teacherMistake).toBe(demo.mistake ?? 'none');
+    });
+  });
+
+  it('makes each kind of mistake, each as described', async () => {
+    const demos = await generateDemonstrations({
+      environment,
+      database,
+      count: 200,
+      seed: 2,
+      mistakeRate: 1,
+    });
+    const kinds = new Set(demos.map((demo) => demo.mistake));
+    expect([...kinds].sort()).toEqual([...TEACHER_MISTAKES].sort());
+    for (const demo of demos) {
+      const { scenario } = demo.finalState;
+      const calls = toolCallsOf(demo.trajectory);
+      const parts = supportLiteScore(demo).parts;
+      switch (demo.mistake) {
+        case 'wrong_tool':
+          expect(calls.map((toolCall) => toolCall.name)).toEqual([WRONG_TOOL_NAME]);
+          break;
+        case 'wrong_argument':
+          expect(calls[0].name).toBe('get_order_details');
+          expect(calls[0].arguments.order_id).not.toBe(scenario.orderId);
+          break;
+        case 'policy_violation':
+          expect(scenario.intent).toBe('cancel');
+          expect(scenario.status).not.toBe('pending');
+          expect(parts.policy).toBe(0);
+          break;
+        case 'wrong_fact':
+          expect(parts.right_arguments).toBe(1);
+          expect(parts.right_answer).toBe(0);
+          break;
+        default:
+          throw new Error('every conversation has a mistake at rate 1');
+      }
+    }
+  });
+
+  it('with mistakeRate 0 is the expert, with tool-call ids as a local policy writes them', async () => {
+    const demos = await generateDemonstrations({ environment, database, count: 40, seed: 3, mistakeRate: 0 });
+    for (const demo of demos) {
+      expect(demo.mistake).toBeUndefined();
+      expect(supportLiteScore(demo).total).toBe(1);
+      demo.trajectory.messages.forEach((message, index) => {
+        if (message.role !== 'assistant') return;
+        const turn = demo.trajectory.messages.slice(0, index).filter((m) => m.role === 'assistant').length;
+        for (const toolCall of message.toolCalls ?? []) expect(toolCall.id).toBe(`call_${turn}_0`);
+      });
+    }
+  });
+
+  it('is deterministic in the seed', async () => {
+    const run = (seed: number) => generateDemonstrations({ environment, database, count: 30, seed });
+    const [first, again, other] = await Promise.all([run(5), run(5), run(6)]);
+    const view = (demos: typeof first) => demos.map((demo) => [demo.mistake, demo.trajectory.messages]);
+    expect(view(again)).toEqual(view(first));
+    expect(view(other)).not.toEqual(view(first));
+  });
+
+  it('rejects a mistake rate outside [0, 1] and an empty count', async () => {
+    expect(() => new SupportLiteTeacher({ database, mistakeRate: 1.5 })).toThrow(/mistakeRate/);
+    await expect(generateDemonstrations({ environment, database, count: 0 })).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
+  });
+});
