@@ -82,6 +82,166 @@ export {
   type TrainingBackend,
 } from './backends/training-backend.js';
 
+// Conversation: messages, token-exact trajectories and their files, chat renderers, tool-call text.
+export { ConversationError } from './conversation/conversation-error.js';
+export type {
+  AssistantMessage,
+  Message,
+  Role,
+  SystemMessage,
+  ToolCall,
+  ToolMessage,
+  UserMessage,
+} from './conversation/messages.js';
+export type {
+  StopReason,
+  Trajectory,
+  TrajectoryGroup,
+  TrajectoryMetadata,
+  TurnRecord,
+  TurnTokens,
+} from './conversation/trajectory.js';
+export {
+  MessageSchema,
+  StopReasonSchema,
+  ToolCallSchema,
+  TrajectoryMetadataSchema,
+  TrajectorySchema,
+  TurnRecordSchema,
+  TurnTokensSchema,
+} from './conversation/trajectory-schema.js';
+export {
+  parseTrajectoriesJsonl,
+  readTrajectoriesJsonl,
+  trajectoriesToJsonl,
+  writeTrajectoriesJsonl,
+  type JsonlLineError,
+  type ReadTrajectoriesSource,
+  type TrajectoriesParse,
+  type WriteTrajectoriesOptions,
+} from './conversation/trajectory-jsonl.js';
+export {
+  trajectorySequences,
+  trajectoryToDatum,
+  trajectoryToDatums,
+  type TrajectoryDatumOptions,
+} from './conversation/trajectory-datum.js';
+export { groupTrajectories } from './conversation/trajectory-groups.js';
+export {
+  sequenceToDatum,
+  type SequenceToDatumOptions,
+  type TokenSequence,
+} from './conversation/token-sequence.js';
+export {
+  tokenizeConversation,
+  type TokenizeConversationOptions,
+} from './conversation/tokenize-conversation.js';
+export {
+  TokenTranscript,
+  type PendingTurn,
+  type TokenTranscriptOptions,
+} from './conversation/token-transcript.js';
+export type {
+  ChatRenderer,
+  ParseCompletionOptions,
+  ParsedCompletion,
+  RenderContext,
+} from './conversation/chat-renderer.js';
+export {
+  ByteChatRenderer,
+  toolResultHeader,
+  type ByteChatRendererOptions,
+} from './conversation/byte-chat-renderer.js';
+export { HfTemplateRenderer, type HfTemplateRendererOptions } from './conversation/hf-template-renderer.js';
+export {
+  compileChatTemplate,
+  specialTokenVariables,
+  tokenizerChatTemplate,
+  type ChatTemplateFunction,
+  type ChatTemplateInput,
+  type CompileChatTemplateOptions,
+} from './conversation/chat-template-function.js';
+export {
+  formatAssistantText,
+  formatToolCall,
+  formatToolCalls,
+  parseToolCalls,
+  TOOL_CALL_CLOSE,
+  TOOL_CALL_OPEN,
+  type ParseToolCallsOptions,
+  type ToolCallParse,
+  type ToolCallParseFailure,
+} from './conversation/tool-call-format.js';
+export {
+  toFunctionTool,
+  type FunctionToolDefinition,
+  type ToolDefinition,
+} from './conversation/tool-definition.js';
+
+// Agents: the agent and policy contracts, scripted, multi-turn and tool agents, local and HTTP policies.
+export { AgentError, PolicyError } from './agents/agent-error.js';
+export type { Agent, AgentInput, AgentTurn } from './agents/agent.js';
+export type { FinishReason, Policy, PolicyOutput, PolicyRequest } from './agents/policy.js';
+export {
+  ScriptedAgent,
+  type ScriptedAgentOptions,
+  type ScriptedTurn,
+  type ScriptInput,
+} from './agents/scripted-agent.js';
+export { MultiTurnAgent, type MultiTurnAgentOptions } from './agents/multi-turn-agent.js';
+export { ToolAgent, type ToolAgentOptions, type ToolPromptMode } from './agents/tool-agent.js';
+export { formatToolsPrompt } from './agents/tool-prompt.js';
+export { composeSystemPrompt, type SystemPromptParts } from './agents/system-prompt.js';
+export {
+  conversationChars,
+  fitContextWindow,
+  rendererTokenCounter,
+  type ContextWindow,
+  type FittedConversation,
+} from './agents/context-window.js';
+export { LocalPolicy, type LocalPolicyOptions, type LocalSamplingParams } from './agents/local-policy.js';
+export {
+  OpenAICompatiblePolicy,
+  type OpenAICompatiblePolicyOptions,
+  type RetryEvent,
+} from './agents/openai-compatible-policy.js';
+export type { RetryOptions } from './agents/retry-backoff.js';
+
+// Environments: contracts, tools, stop conditions, simulated users, the episode runner, and the
+// built-in support-lite and τ-bench retail environments with the data helpers they are built from.
+export * from './environments/index.js';
+export { findRetailDataDir, type FindRetailDataDirOptions } from './environments/retail/retail-data-dir.js';
+export { freshDatabase, loadRetailData } from './environments/retail/retail-data.js';
+export type {
+  RetailData,
+  RetailDatabase,
+  RetailOrder,
+  RetailToolSchema,
+  RetailUser,
+} from './environments/retail/retail-types.js';
+export type { RetailTool } from './environments/retail/retail-tool.js';
+export { findRetailTool, RETAIL_TOOLS } from './environments/retail/retail-tools.js';
+export {
+  parseReplayActions,
+  replayActions,
+  type ReplayAction,
+  type ReplayOptions,
+  type ReplayResult,
+} from './environments/retail/replay.js';
+export {
+  runTauReplay,
+  type TauReplayOptions,
+  type TauReplayResult,
+} from './environments/retail/tau-replay.js';
+export { databaseHash } from './environments/retail/database-hash.js';
+export { canonicalJson } from './environments/retail/canonical-json.js';
+
+// Rewards: reward contracts, the weighted rubric, built-in rewards and the group LLM judge.
+export * from './rewards/index.js';
+
+// Evaluation: pass^k, the evaluation runner and summary, scorers and baseline agents.
+export * from './evaluation/index.js';
+
 // Configuration: one zod schema drives flags, files, environment and help.
 export { resolveConfig, type ResolveConfigOptions } from './config/schema-config.js';
 export { renderHelp, type HelpOptions } from './config/help-text.js';

@@ -1,11 +1,12 @@
 // Every command of the `stateset-agents` binary, in the order `help` lists them.
 
 import type { Command } from './command.js';
+import { evalCommand } from './commands/eval.js';
 import { quickstartCommand } from './commands/quickstart.js';
 import { tauReplayCommand } from './commands/tau-replay.js';
 
 /** The commands `runCli` dispatches to. */
-export const COMMANDS: readonly Command[] = [quickstartCommand, tauReplayCommand];
+export const COMMANDS: readonly Command[] = [quickstartCommand, evalCommand, tauReplayCommand];
 
 /** The command called `name`, or undefined. */
 export function findCommand(name: string): Command | undefined {

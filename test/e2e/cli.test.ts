@@ -78,7 +78,7 @@ describe('stateset-agents usage errors', () => {
   it('exits 2 for an unknown command and lists the commands', async () => {
     const run = await cli(['frobnicate']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/unknown command "frobnicate"; commands: quickstart, tau-replay, help/);
+    expect(run.stderr).toMatch(/unknown command "frobnicate"; commands: quickstart, eval, tau-replay, help/);
     expect(run.stdout).toBe('');
     expect((await cli(['help', 'frobnicate'])).code).toBe(2);
   });
