@@ -91,6 +91,12 @@ export const ERROR_CATALOGUE = {
     status: 500,
     description: 'A scripted agent was asked for more turns than its script has.',
   },
+  run_not_found: { status: 404, description: 'No run directory exists at the given path.' },
+  run_metrics_missing: { status: 404, description: 'A run directory has no metrics.jsonl to report on.' },
+  invalid_metrics: {
+    status: 400,
+    description: 'A metrics.jsonl line or evaluation summary file holds no usable metrics record.',
+  },
 } as const satisfies Record<string, { status: number; description: string }>;
 
 /** A stable error code. */
