@@ -1,0 +1,180 @@
+// A training run from start to end: a new run folder (resolved config, reference weights) or a
+// resumed one (its saved config, latest checkpoint, metrics cut back to it), then the GRPO trainer.
+
+import { readFile } from 'node:fs/promises';
+import { ConfigError } from '../errors.js';
+import { ByteChatRenderer } from '../conversation/byte-chat-renderer.js';
+import { LanguageModel } from '../models/language-model.js';
+import { ByteTokenizer } from '../models/tokenizers/byte-tokenizer.js';
+import { resolveTransformerConfig, type TransformerConfig } from '../models/transformer-config.js';
+import { CheckpointManager, writeJson } from './checkpoint-manager.js';
+import { INITIAL_EARLY_STOPPING, type EarlyStoppingState } from './early-stopping.js';
+import { trainGrpo, type StepReport, type TrainingOutcome } from './grpo-trainer.js';
+import { truncateMetrics } from './metrics-log.js';
+import { parseTrainingConfig } from './resolve-training-config.js';
+import { createRunFolder, runPaths, type RunPaths } from './run-paths.js';
+import type { TrainingConfig } from './training-config.js';
+import { withTrainingEnvironment } from './training-environment.js';
+import {
+  copyParameters,
+  createPolicyBackend,
+  createPolicyModel,
+  loadReference,
+  saveReference,
+} from './training-model.js';
+
+/** What `config.json` in a run folder holds. */
+export type SavedRunConfig = {
+  readonly config: TrainingConfig;
+  /** The resolved model configuration the run trains. */
+  readonly model: TransformerConfig;
+  readonly tokenizer: 'byte';
+};
+
+/** What a run is about to do, for logs and progress displays. */
+export type RunStart = {
+  readonly paths: RunPaths;
+  readonly config: TrainingConfig;
+  readonly model: TransformerConfig;
+  /** Steps already finished: 0 for a new run. */
+  readonly startStep: number;
+  readonly resumed: boolean;
+};
+
+/** Options of `runTraining`. */
+export type RunTrainingOptions = {
+  /** The resolved configuration of a new run; ignored when resuming. */
+  readonly config: TrainingConfig;
+  /** A run folder to continue with its own saved configuration; empty or absent starts a new run. */
+  readonly resume?: string;
+  /** Process environment, for $STATESET_TAU_RETAIL. */
+  readonly processEnv?: Readonly<Record<string, string | undefined>>;
+  readonly onStart?: (start: RunStart) => void | PromiseLike<void>;
+  readonly onStep?: (report: StepReport) => void | PromiseLike<void>;
+  readonly signal?: AbortSignal;
+};
+
+/** The run folder, the configuration it used, and how training ended. */
+export type RunTrainingResult = {
+  readonly paths: RunPaths;
+  readonly config: TrainingConfig;
+  readonly outcome: TrainingOutcome;
+};
+
+/** Runs (or resumes) a training run to its end. */
+export async function runTraining(options: RunTrainingOptions): Promise<RunTrainingResult> {
+  const prepared =
+    options.resume === undefined || options.resume === ''
+      ? await newRun(options.config)
+      : await resumedRun(options.resume);
+  const { paths, config, model, reference } = prepared;
+  try {
+    const backend = createPolicyBackend(model, config.seed);
+    if (prepared.statePath !== undefined) await backend.loadState(prepared.statePath);
+    await options.onStart?.({
+      paths,
+      config,
+      model: model.config,
+      startStep: prepared.start.step,
+      resumed: prepared.resumed,
+    });
+    const outcome = await withTrainingEnvironment(
+      {
+        env: config.env,
+        data: config.data,
+        rewardErrors: config.rewardErrors,
+        successThreshold: config.successThreshold,
+        processEnv: options.processEnv,
+      },
+      (training) =>
+        trainGrpo({
+          config,
+          training,
+          backend,
+          reference,
+          renderer: new ByteChatRenderer({ tokenizer: new ByteTokenizer() }),
+          paths,
+          start: prepared.start,
+          onStep: options.onStep,
+          signal: options.signal,
+        }),
+    );
+    return { paths, config, outcome };
+  } finally {
+    await Promise.all([model.dispose(), reference.dispose()]);
+  }
+}
+
+type PreparedRun = {
+  readonly paths: RunPaths;
+  readonly config: TrainingConfig;
+  readonly model: LanguageModel;
+  readonly reference: LanguageModel;
+  readonly start: { readonly step: number; readonly earlyStopping: EarlyStoppingState };
+  readonly resumed: boolean;
+  /** A checkpoint whose state (weights, optimiser, step) the backend must load first. */
+  readonly statePath?: string;
+};
+
+async function newRun(config: TrainingConfig): Promise<PreparedRun> {
+  const model = await createPolicyModel(config);
+  const paths = createRunFolder(config);
+  const saved: SavedRunConfig = { config, model: model.config, tokenizer: 'byte' };
+  await writeJson(paths.config, saved);
+  await saveReference(paths.reference, model);
+  const reference = new LanguageModel({
+    config: model.config,
+    parameters: copyParameters(model.parameters),
+    threads: model.threads,
+  });
+  return {
+    paths,
+    config,
+    model,
+    reference,
+    start: { step: 0, earlyStopping: INITIAL_EARLY_STOPPING },
+    resumed: false,
+  };
+}
+
+async function resumedRun(root: string): Promise<PreparedRun> {
+  const paths = runPaths(root);
+  const saved = await readSavedConfig(paths);
+  const { config } = saved;
+  const reference = await loadReference(paths.reference, saved.model, config.threads);
+  // Weights start as the reference (the initial weights); a checkpoint, if any, then replaces them.
+  const model = new LanguageModel({
+    config: saved.model,
+    parameters: copyParameters(reference.parameters),
+    threads: reference.threads,
+  });
+  const checkpoints = new CheckpointManager(paths, config.keepLastCheckpoints);
+  const latest = await checkpoints.readLatest();
+  await truncateMetrics(paths.metrics, latest?.step ?? 0);
+  return {
+    paths,
+    config,
+    model,
+    reference,
+    start: latest === undefined ? { step: 0, earlyStopping: INITIAL_EARLY_STOPPING } : latest,
+    resumed: true,
+    ...(latest === undefined ? {} : { statePath: checkpoints.checkpointPath(latest) }),
+  };
+}
+
+/** Reads and validates `config.json` of a run folder; throws ConfigError naming the file and problem. */
+export async function readSavedConfig(paths: RunPaths): Promise<SavedRunConfig> {
+  let json: { config?: unknown; model?: unknown };
+  try {
+    json = JSON.parse(await readFile(paths.config, 'utf8')) as typeof json;
+  } catch (error) {
+    throw new ConfigError(
+      'invalid_config',
+      `resume (--resume): ${paths.root} is not a training run folder (cannot read ${paths.config})`,
+      { cause: error },
+    );
+  }
+  const parsed = parseTrainingConfig(json.config);
+  if (!parsed.ok) throw new ConfigError('invalid_config', `${paths.config}: ${parsed.error.message}`);
+  return { config: parsed.value, model: resolveTransformerConfig(json.model), tokenizer: 'byte' };
+}
