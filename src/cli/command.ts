@@ -14,6 +14,8 @@ export type Command = {
   readonly summary: string;
   /** Drives the command's flags, `--config` file keys, `STATESET_*` variables and `--help`. */
   readonly schema: ConfigSchema;
+  /** Key of the schema field a bare first argument sets (`report RUN_DIR` sets `runDir`). */
+  readonly positional?: string;
   /** Runs with the validated configuration; throws a StatesetError for failures the user can fix. */
   run(config: unknown, io: CliIo): Promise<void>;
 };
@@ -23,6 +25,7 @@ export type CommandDefinition<S extends ConfigSchema> = {
   readonly name: string;
   readonly summary: string;
   readonly schema: S;
+  readonly positional?: keyof z.output<S> & string;
   run(config: z.output<S>, io: CliIo): Promise<void>;
 };
 

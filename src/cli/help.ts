@@ -2,6 +2,7 @@
 
 import { renderHelp } from '../config/help-text.js';
 import { ENV_PREFIX, type Command } from './command.js';
+import { positionalUsage } from './positional-argument.js';
 
 /** The binary's name, as users type it. */
 export const BINARY_NAME = 'stateset-agents';
@@ -38,7 +39,7 @@ export function renderUsage(commands: readonly Command[]): string {
 export function renderCommandHelp(command: Command): string {
   const flags = renderHelp({
     schema: command.schema,
-    usage: `Usage: ${BINARY_NAME} ${command.name} [flags]`,
+    usage: `Usage: ${BINARY_NAME} ${command.name}${positionalUsage(command.positional)} [flags]`,
     envPrefix: ENV_PREFIX,
   });
   return `${command.summary}\n\n${flags}`;

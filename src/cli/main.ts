@@ -8,6 +8,7 @@ import { resolveConfig } from '../config/schema-config.js';
 import { StatesetError } from '../errors.js';
 import { processIo, type CliIo } from './cli-io.js';
 import { ENV_PREFIX } from './command.js';
+import { positionalToFlag } from './positional-argument.js';
 import { BINARY_NAME, commandNames, renderCommandHelp, renderUsage } from './help.js';
 import { COMMANDS, findCommand } from './registry.js';
 import { packageVersion } from './version.js';
@@ -54,7 +55,8 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     io.stdout.write(renderCommandHelp(command));
     return EXIT_OK;
   }
-  const config = resolveConfig({ schema: command.schema, argv: rest, env: io.env, envPrefix: ENV_PREFIX });
+  const flags = positionalToFlag(rest, command.positional);
+  const config = resolveConfig({ schema: command.schema, argv: flags, env: io.env, envPrefix: ENV_PREFIX });
   if (!config.ok) {
     io.stderr.write(`error [${config.error.code}]: ${config.error.message}\n`);
     io.stderr.write(`Run "${BINARY_NAME} ${command.name} --help" to see its flags.\n`);

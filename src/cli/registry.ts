@@ -3,10 +3,11 @@
 import type { Command } from './command.js';
 import { evalCommand } from './commands/eval.js';
 import { quickstartCommand } from './commands/quickstart.js';
+import { reportCommand } from './commands/report.js';
 import { tauReplayCommand } from './commands/tau-replay.js';
 
 /** The commands `runCli` dispatches to. */
-export const COMMANDS: readonly Command[] = [quickstartCommand, evalCommand, tauReplayCommand];
+export const COMMANDS: readonly Command[] = [quickstartCommand, evalCommand, reportCommand, tauReplayCommand];
 
 /** The command called `name`, or undefined. */
 export function findCommand(name: string): Command | undefined {

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { EVAL_METRICS } from '../../evaluation/evaluation-summary.js';
 import { ReportError } from './report-error.js';
 import type { MetricsRow } from './run-metrics.js';
 
@@ -91,12 +92,12 @@ export function comparisonRows(before?: EvalSnapshot, after?: EvalSnapshot): Eva
 }
 
 function rank(name: string): number {
-  if (name === 'eval/success_rate') return 0;
+  if (name === EVAL_METRICS.successRate) return 0;
   const pass = /^eval\/pass\^(\d+)$/.exec(name);
   if (pass !== null) return 1 + Number(pass[1]) / 1000;
-  if (name === 'eval/reward/mean') return 2;
+  if (name === EVAL_METRICS.rewardMean) return 2;
   if (name.startsWith('eval/reward/')) return 3;
-  if (name === 'eval/turns/mean') return 4;
+  if (name === EVAL_METRICS.turnsMean) return 4;
   return 5;
 }
 
@@ -121,17 +122,17 @@ function evalMetricsOf(record: Readonly<Record<string, unknown>> | undefined): R
   return metrics;
 }
 
-/** An EvaluationSummary's numbers under their metric names (see src/evaluation/evaluation-summary.ts). */
+/** An EvaluationSummary's numbers under their metric names, as `evaluationMetrics` writes them. */
 function summaryMetrics(summary: Readonly<Record<string, unknown>>): Record<string, number> {
-  const metrics: Record<string, unknown> = { 'eval/success_rate': summary.successRate };
+  const metrics: Record<string, unknown> = { [EVAL_METRICS.successRate]: summary.successRate };
   if (Array.isArray(summary.passHatK)) {
-    summary.passHatK.forEach((value: unknown, index) => (metrics[`eval/pass^${index + 1}`] = value));
+    summary.passHatK.forEach((value: unknown, index) => (metrics[EVAL_METRICS.passHatK(index + 1)] = value));
   }
-  metrics['eval/reward/mean'] = summary.meanReward;
+  metrics[EVAL_METRICS.rewardMean] = summary.meanReward;
   for (const [name, value] of Object.entries(asRecord(summary.meanParts) ?? {})) {
-    metrics[`eval/reward/${name}/mean`] = value;
+    metrics[EVAL_METRICS.partMean(name)] = value;
   }
-  metrics['eval/turns/mean'] = summary.meanTurns;
+  metrics[EVAL_METRICS.turnsMean] = summary.meanTurns;
   return evalMetricsOf(metrics);
 }
 

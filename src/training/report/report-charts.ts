@@ -1,6 +1,8 @@
 // Which curves the run report draws, chosen by metric name (STYLE.md's slash names). A chart whose
 // metrics a run did not log is left out, so the report works for SFT-only and RL runs alike.
 
+import { EVAL_METRICS } from '../../evaluation/evaluation-summary.js';
+import { REWARD_METRICS } from '../../rewards/reward-metrics.js';
 import { metricNames, metricPoints, type MetricsRow } from './run-metrics.js';
 import { renderLineChart, type ChartSeries } from './svg-line-chart.js';
 
@@ -23,7 +25,7 @@ export const REPORT_CHARTS: readonly ReportChartSpec[] = [
     title: 'Training reward: mean and parts',
     yLabel: 'reward',
     select: (names) => [
-      ...names.filter((name) => name === 'reward/mean'),
+      ...names.filter((name) => name === REWARD_METRICS.mean),
       ...names.filter((name) => PART_MEAN.test(name)),
     ],
   },
@@ -34,14 +36,14 @@ export const REPORT_CHARTS: readonly ReportChartSpec[] = [
     select: (names) =>
       // pass^1 is the success rate itself, so only pass^k for k ≥ 2 is drawn beside it.
       names
-        .filter((name) => name === 'eval/success_rate' || /^eval\/pass\^([2-9]|\d\d+)$/.test(name))
+        .filter((name) => name === EVAL_METRICS.successRate || /^eval\/pass\^([2-9]|\d\d+)$/.test(name))
         .sort(evalOrder),
   },
   {
     title: 'Held-out reward: mean and parts',
     yLabel: 'reward',
     select: (names) => [
-      ...names.filter((name) => name === 'eval/reward/mean'),
+      ...names.filter((name) => name === EVAL_METRICS.rewardMean),
       ...names.filter((name) => EVAL_PART_MEAN.test(name)),
     ],
   },
@@ -64,7 +66,8 @@ export const REPORT_CHARTS: readonly ReportChartSpec[] = [
 
 /** `eval/success_rate` first, then pass^2, pass^3, … */
 function evalOrder(a: string, b: string): number {
-  const rank = (name: string) => (name === 'eval/success_rate' ? 0 : Number(name.slice('eval/pass^'.length)));
+  const rank = (name: string) =>
+    name === EVAL_METRICS.successRate ? 0 : Number(name.slice('eval/pass^'.length));
   return rank(a) - rank(b);
 }
 
