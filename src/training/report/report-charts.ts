@@ -3,6 +3,7 @@
 
 import { EVAL_METRICS } from '../../evaluation/evaluation-summary.js';
 import { REWARD_METRICS } from '../../rewards/reward-metrics.js';
+import { TRAINING_METRICS } from '../metric-names.js';
 import { metricNames, metricPoints, type MetricsRow } from './run-metrics.js';
 import { renderLineChart, type ChartSeries } from './svg-line-chart.js';
 
@@ -50,7 +51,10 @@ export const REPORT_CHARTS: readonly ReportChartSpec[] = [
   {
     title: 'KL divergence',
     yLabel: 'nats per token',
-    select: (names) => names.filter((name) => name === 'policy/kl' || name.startsWith('policy/kl_')),
+    select: (names) =>
+      names.filter(
+        (name) => name === TRAINING_METRICS.policyKl || name.startsWith(`${TRAINING_METRICS.policyKl}_`),
+      ),
   },
   {
     title: 'Loss',
@@ -60,7 +64,10 @@ export const REPORT_CHARTS: readonly ReportChartSpec[] = [
   {
     title: 'Clip fraction and entropy',
     yLabel: 'value',
-    select: (names) => names.filter((name) => name === 'policy/clip_fraction' || name === 'policy/entropy'),
+    select: (names) =>
+      names.filter(
+        (name) => name === TRAINING_METRICS.policyClipFraction || name === TRAINING_METRICS.policyEntropy,
+      ),
   },
 ];
 
