@@ -5,9 +5,16 @@ import { evalCommand } from './commands/eval.js';
 import { quickstartCommand } from './commands/quickstart.js';
 import { reportCommand } from './commands/report.js';
 import { tauReplayCommand } from './commands/tau-replay.js';
+import { trainCommand } from './commands/train.js';
 
 /** The commands `runCli` dispatches to. */
-export const COMMANDS: readonly Command[] = [quickstartCommand, evalCommand, reportCommand, tauReplayCommand];
+export const COMMANDS: readonly Command[] = [
+  quickstartCommand,
+  trainCommand,
+  evalCommand,
+  reportCommand,
+  tauReplayCommand,
+];
 
 /** The command called `name`, or undefined. */
 export function findCommand(name: string): Command | undefined {

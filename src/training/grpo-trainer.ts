@@ -8,9 +8,10 @@ import type { Datum } from '../backends/training-backend.js';
 import type { ChatRenderer } from '../conversation/chat-renderer.js';
 import { writeTrajectoriesJsonl } from '../conversation/trajectory-jsonl.js';
 import { learningRateAt } from '../engine/optim/lr-schedule.js';
+import { EVAL_METRICS } from '../evaluation/evaluation-summary.js';
 import type { LanguageModel } from '../models/language-model.js';
 import { batchAdvantages, type TrainableRollout } from './batch-advantages.js';
-import { CheckpointManager } from './checkpoint-manager.js';
+import { CheckpointManager, writeJson } from './checkpoint-manager.js';
 import { datumLogprobs, withOldLogprobs } from './datum-logprobs.js';
 import { observeEvaluation, shouldStopEarly, type EarlyStoppingState } from './early-stopping.js';
 import { appendMetrics, type MetricsLine } from './metrics-log.js';
@@ -49,7 +50,10 @@ export type GrpoTrainerOptions<TState> = {
   readonly start: { readonly step: number; readonly earlyStopping: EarlyStoppingState };
   /** Called after every step's metrics are written; awaited. */
   readonly onStep?: (report: StepReport) => void | PromiseLike<void>;
-  /** Stops the run between steps: it returns with `stoppedBy: 'aborted'`, its last checkpoint intact. */
+  /**
+   * Stops the run between steps (a step in progress finishes): the last finished step is checkpointed
+   * and it returns with `stoppedBy: 'aborted'`, ready for resume.
+   */
   readonly signal?: AbortSignal;
 };
 
@@ -65,137 +69,44 @@ export type TrainingOutcome = {
 
 /** Trains from `start.step` to `config.steps` (or an early stop), writing everything into the run folder. */
 export async function trainGrpo<TState>(options: GrpoTrainerOptions<TState>): Promise<TrainingOutcome> {
-  const { config, training, backend, paths } = options;
+  const { config, backend, paths } = options;
   const checkpoints = new CheckpointManager(paths, config.keepLastCheckpoints);
-  const evalTasks = pickEvaluationTasks(
-    training.environment.scenarioIds(training.evalSplit),
-    config.evalEpisodes,
-    config.seed,
-  );
-  let earlyStopping = options.start.earlyStopping;
-  let lastEvaluation: PolicyEvaluation | undefined;
+  const evaluations = new EvaluationBook(options, checkpoints);
+  if (options.start.step === 0 && config.evalBeforeTraining && config.evalEpisodes > 0) {
+    const baseline = await evaluations.evaluate(0);
+    await writeJson(paths.evalBefore, { step: 0, metrics: baseline.metrics, summary: baseline.summary });
+  }
   const sessionStart = performance.now();
   let step = options.start.step;
-  while (step < config.steps) {
-    if (options.signal?.aborted === true)
-      return { steps: step, stoppedBy: 'aborted', earlyStopping, lastEvaluation };
-    step++;
-    const stepStart = performance.now();
-    const seeds = stepSeeds({ seed: config.seed, step, groups: config.groupsPerStep });
-    const rollouts = await collectRollouts({
-      environment: training.environment,
-      split: training.trainSplit,
-      rubric: training.rubric,
-      agent: createPolicyAgent({
-        backend,
-        renderer: options.renderer,
-        tools: training.environment.tools,
-        contextLength: backend.model.config.contextLength,
-        maxNewTokens: config.maxNewTokens,
-        temperature: config.temperature,
-        seed: seeds.policySeed,
-        toolPrompt: config.toolPrompt,
-      }),
-      step,
-      groupSeeds: seeds.groupSeeds,
-      groupSize: config.groupSize,
-      concurrency: config.concurrency,
-      stop: episodeStop(config.maxTurns),
-      signal: options.signal,
-    });
-    const advantages = batchAdvantages({
-      groups: rollouts.groups,
-      estimator: config.estimator,
-      scaleByStd: config.scaleByStd,
-    });
-    const learningRate = learningRateAt({
-      step: step - 1,
-      baseLr: config.learningRate,
-      warmupSteps: config.warmupSteps,
-      totalSteps: config.steps,
-      schedule: config.schedule,
-      minLrRatio: config.minLrRatio,
-    });
-    const datums = await trainingDatums(options, advantages.rollouts);
-    const update =
-      datums.length === 0
-        ? undefined
-        : await updatePolicy({
-            backend,
-            datums,
-            lossFn: config.lossFn,
-            lossFnConfig: {
-              clipLowThreshold: 1 - config.clipLow,
-              clipHighThreshold: 1 + config.clipHigh,
-              klCoefficient: config.klCoefficient,
-            },
-            adam: { learningRate, weightDecay: config.weightDecay, gradClipNorm: config.gradClipNorm },
-            epochs: config.epochsPerBatch,
-            microBatchSize: config.microBatchSize,
-          });
-    const stepSeconds = (performance.now() - stepStart) / 1000;
-
-    const evaluate =
-      config.evalEpisodes > 0 &&
-      (step === config.steps || (config.evalEvery > 0 && step % config.evalEvery === 0));
-    if (evaluate) {
-      lastEvaluation = await evaluatePolicy({
-        training,
-        model: backend.model,
-        renderer: options.renderer,
-        taskIds: evalTasks,
-        trials: config.evalTrials,
-        temperature: config.evalTemperature,
-        maxNewTokens: config.maxNewTokens,
-        maxTurns: config.maxTurns,
-        toolPrompt: config.toolPrompt,
-        concurrency: config.concurrency,
-        seed: config.seed,
-        signal: options.signal,
-      });
-      const observed = observeEvaluation(earlyStopping, {
+  let checkpointed = step;
+  const finish = async (stoppedBy: TrainingOutcome['stoppedBy']): Promise<TrainingOutcome> => {
+    if (stoppedBy !== 'aborted' && evaluations.last !== undefined)
+      await writeJson(paths.evalAfter, {
         step,
-        successRate: lastEvaluation.summary.successRate,
+        metrics: evaluations.last.metrics,
+        summary: evaluations.last.summary,
       });
-      earlyStopping = observed.state;
-      if (observed.improved) {
-        await checkpoints.saveBest(backend, { step, ...lastEvaluation.metrics });
-      }
+    return { steps: step, stoppedBy, earlyStopping: evaluations.state, lastEvaluation: evaluations.last };
+  };
+  while (step < config.steps) {
+    if (options.signal?.aborted === true) {
+      if (checkpointed !== step) await checkpoints.save(backend, { step, earlyStopping: evaluations.state });
+      return finish('aborted');
     }
-    const trajectories = rollouts.groups.flatMap((group) => group.group.trajectories);
-    if (config.sampleEvery > 0 && step % config.sampleEvery === 0)
-      await writeTrajectoriesJsonl({ path: paths.stepSamples(step), trajectories });
-    const metrics = stepMetrics({
-      step,
-      rewardMetrics: rollouts.rewardMetrics,
-      rollouts: summarizeRollouts(trajectories),
-      rolloutSeconds: rollouts.rolloutSeconds,
-      zeroStdFraction: zeroStdFraction(advantages.zeroVariance),
-      unscored: advantages.unscored,
-      learningRate,
-      update:
-        update === undefined
-          ? undefined
-          : {
-              ...update,
-              kl: klMean(
-                datums,
-                update.firstEpochLogprobs.map((logprobs) => ({ logprobs })),
-              ),
-            },
-      stepSeconds,
-      evaluation: evaluate ? lastEvaluation?.metrics : undefined,
-    });
+    step++;
+    const metrics = await trainStep(options, step, evaluations);
     await appendMetrics(paths.metrics, metrics);
-
-    const stopEarly = evaluate && shouldStopEarly(earlyStopping, config.earlyStoppingPatience);
+    const stopEarly =
+      metrics[EVAL_METRICS.successRate] !== undefined &&
+      shouldStopEarly(evaluations.state, config.earlyStoppingPatience);
     const finished = step === config.steps ? 'completed' : stopEarly ? 'early_stopping' : undefined;
     if (finished !== undefined || (config.checkpointEvery > 0 && step % config.checkpointEvery === 0)) {
       await checkpoints.save(backend, {
         step,
-        earlyStopping,
+        earlyStopping: evaluations.state,
         ...(finished === undefined ? {} : { finished }),
       });
+      checkpointed = step;
     }
     await options.onStep?.({
       step,
@@ -204,9 +115,138 @@ export async function trainGrpo<TState>(options: GrpoTrainerOptions<TState>): Pr
       elapsedSeconds: (performance.now() - sessionStart) / 1000,
       sessionSteps: step - options.start.step,
     });
-    if (stopEarly) return { steps: step, stoppedBy: 'early_stopping', earlyStopping, lastEvaluation };
+    if (stopEarly) return finish('early_stopping');
   }
-  return { steps: step, stoppedBy: 'completed', earlyStopping, lastEvaluation };
+  return finish('completed');
+}
+
+/** One step: rollouts, advantages, update, evaluation when due, samples; returns its metrics line. */
+async function trainStep<TState>(
+  options: GrpoTrainerOptions<TState>,
+  step: number,
+  evaluations: EvaluationBook<TState>,
+): Promise<MetricsLine> {
+  const { config, training, backend, paths } = options;
+  const stepStart = performance.now();
+  const seeds = stepSeeds({ seed: config.seed, step, groups: config.groupsPerStep });
+  const rollouts = await collectRollouts({
+    environment: training.environment,
+    split: training.trainSplit,
+    rubric: training.rubric,
+    agent: createPolicyAgent({
+      backend,
+      renderer: options.renderer,
+      tools: training.environment.tools,
+      contextLength: backend.model.config.contextLength,
+      maxNewTokens: config.maxNewTokens,
+      temperature: config.temperature,
+      seed: seeds.policySeed,
+      toolPrompt: config.toolPrompt,
+    }),
+    step,
+    groupSeeds: seeds.groupSeeds,
+    groupSize: config.groupSize,
+    concurrency: config.concurrency,
+    stop: episodeStop(config.maxTurns),
+  });
+  const advantages = batchAdvantages({
+    groups: rollouts.groups,
+    estimator: config.estimator,
+    scaleByStd: config.scaleByStd,
+  });
+  const learningRate = learningRateAt({
+    step: step - 1,
+    baseLr: config.learningRate,
+    warmupSteps: config.warmupSteps,
+    totalSteps: config.steps,
+    schedule: config.schedule,
+    minLrRatio: config.minLrRatio,
+  });
+  const datums = await trainingDatums(options, advantages.rollouts);
+  const update =
+    datums.length === 0
+      ? undefined
+      : await updatePolicy({
+          backend,
+          datums,
+          lossFn: config.lossFn,
+          lossFnConfig: {
+            clipLowThreshold: 1 - config.clipLow,
+            clipHighThreshold: 1 + config.clipHigh,
+            klCoefficient: config.klCoefficient,
+          },
+          adam: { learningRate, weightDecay: config.weightDecay, gradClipNorm: config.gradClipNorm },
+          epochs: config.epochsPerBatch,
+          microBatchSize: config.microBatchSize,
+        });
+  const stepSeconds = (performance.now() - stepStart) / 1000;
+  const due =
+    config.evalEpisodes > 0 &&
+    (step === config.steps || (config.evalEvery > 0 && step % config.evalEvery === 0));
+  const evaluation = due ? await evaluations.evaluate(step) : undefined;
+  const trajectories = rollouts.groups.flatMap((group) => group.group.trajectories);
+  if (config.sampleEvery > 0 && step % config.sampleEvery === 0)
+    await writeTrajectoriesJsonl({ path: paths.stepSamples(step), trajectories });
+  return stepMetrics({
+    step,
+    rewardMetrics: rollouts.rewardMetrics,
+    rollouts: summarizeRollouts(trajectories),
+    rolloutSeconds: rollouts.rolloutSeconds,
+    zeroStdFraction: zeroStdFraction(advantages.zeroVariance),
+    unscored: advantages.unscored,
+    learningRate,
+    update:
+      update === undefined
+        ? undefined
+        : {
+            ...update,
+            kl: klMean(
+              datums,
+              update.firstEpochLogprobs.map((logprobs) => ({ logprobs })),
+            ),
+          },
+    stepSeconds,
+    evaluation: evaluation?.metrics,
+  });
+}
+
+/** Runs evaluations, keeps the early-stopping state, and saves the best checkpoint when one improves. */
+class EvaluationBook<TState> {
+  state: EarlyStoppingState;
+  last: PolicyEvaluation | undefined;
+  private readonly tasks: readonly string[];
+
+  constructor(
+    private readonly options: GrpoTrainerOptions<TState>,
+    private readonly checkpoints: CheckpointManager,
+  ) {
+    const { training, config } = options;
+    this.state = options.start.earlyStopping;
+    const ids = training.environment.scenarioIds(training.evalSplit);
+    this.tasks = pickEvaluationTasks(ids, config.evalEpisodes, config.seed);
+  }
+
+  async evaluate(step: number): Promise<PolicyEvaluation> {
+    const { config, training, backend } = this.options;
+    const evaluation = await evaluatePolicy({
+      training,
+      model: backend.model,
+      renderer: this.options.renderer,
+      taskIds: this.tasks,
+      trials: config.evalTrials,
+      temperature: config.evalTemperature,
+      maxNewTokens: config.maxNewTokens,
+      maxTurns: config.maxTurns,
+      toolPrompt: config.toolPrompt,
+      concurrency: config.concurrency,
+      seed: config.seed,
+    });
+    const observed = observeEvaluation(this.state, { step, successRate: evaluation.summary.successRate });
+    this.state = observed.state;
+    this.last = evaluation;
+    if (observed.improved) await this.checkpoints.saveBest(backend, { step, ...evaluation.metrics });
+    return evaluation;
+  }
 }
 
 /**

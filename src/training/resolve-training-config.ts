@@ -5,13 +5,13 @@ import { configFail, configOk, type ConfigResult } from '../config/config-result
 import { kebabCase } from '../config/schema-fields.js';
 import { StatesetError } from '../errors.js';
 import { ByteTokenizer } from '../models/tokenizers/byte-tokenizer.js';
-import { resolveTransformerConfig } from '../models/transformer-config.js';
 import {
   TrainingConfigSchema,
   type ProfiledField,
   type TrainingConfig,
   type TrainingConfigInput,
 } from './training-config.js';
+import { trainingModelConfig } from './training-model.js';
 import { TRAINING_PROFILES } from './training-profiles.js';
 
 /** `key (--flag): problem`, the way every configuration error names its field. */
@@ -106,7 +106,7 @@ function modelProblems(config: TrainingConfig): string[] {
     ];
   }
   try {
-    const model = resolveTransformerConfig({ ...config.model, vocabSize });
+    const model = trainingModelConfig(config.model);
     if (config.maxNewTokens >= model.contextLength) {
       return [
         fieldProblem(

@@ -82,6 +82,10 @@ export async function collectRollouts<TState>(
     signal: options.signal,
   });
   const rolloutSeconds = (performance.now() - started) / 1000;
+  throwIfEveryAgentFailed(
+    batch.episodes.map((episode) => episode.trajectory),
+    step,
+  );
   const scored = await options.rubric.evaluateBatch(
     batch.episodes.map((episode) => ({ trajectory: episode.trajectory, finalState: episode.finalState })),
   );
@@ -125,4 +129,17 @@ function withReward(
     ...(result.total === undefined ? {} : { reward: result.total }),
     rewardParts: parts,
   };
+}
+
+/**
+ * One failed rollout is a property of the sample; all of them failing is a broken setup (most often
+ * a prompt that does not fit the model context), so the step fails with the first agent error.
+ */
+function throwIfEveryAgentFailed(trajectories: readonly Trajectory[], step: number): void {
+  if (!trajectories.every((trajectory) => trajectory.metadata.stopReason === 'agent_error')) return;
+  const error = trajectories[0]?.metadata.agentError as { readonly message?: string } | undefined;
+  throw new EnvironmentError(
+    'agent_failed',
+    `every rollout of step ${step} ended in an agent error; the first: ${error?.message ?? 'unknown'}`,
+  );
 }

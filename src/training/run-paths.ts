@@ -20,6 +20,9 @@ export type RunPaths = {
   readonly best: string;
   readonly bestInfo: string;
   readonly samples: string;
+  /** Evaluation of the initial weights, and the last evaluation of a finished run. */
+  readonly evalBefore: string;
+  readonly evalAfter: string;
   /** `checkpoints/step-N.safetensors`. */
   stepCheckpoint(step: number): string;
   /** `samples/step-N.jsonl`. */
@@ -40,6 +43,8 @@ export function runPaths(root: string): RunPaths {
     best: join(checkpoints, 'best.safetensors'),
     bestInfo: join(checkpoints, 'best.json'),
     samples,
+    evalBefore: join(root, 'eval-before.json'),
+    evalAfter: join(root, 'eval-after.json'),
     stepCheckpoint: (step) => join(checkpoints, `step-${step}.safetensors`),
     stepSamples: (step) => join(samples, `step-${step}.jsonl`),
   };

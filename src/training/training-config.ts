@@ -14,7 +14,7 @@ export const LOSS_NORMALISATIONS = ['grpo', 'dr_grpo', 'dapo', 'bnpo'] as const;
 /** Named sets of optimisation settings; see `TRAINING_PROFILES`. */
 export const PROFILE_NAMES = ['conservative', 'balanced', 'aggressive'] as const;
 
-/** The default model: GPT-2 style, byte vocabulary, a context that holds a support-lite conversation. */
+/** The default model: GPT-2 style, byte vocabulary, a context that holds a support-lite conversation; `model` overrides it field by field. */
 export const DEFAULT_TRAINING_MODEL = {
   contextLength: 1024,
   width: 64,
@@ -101,6 +101,10 @@ export const TrainingConfigSchema = z
       .default(10)
       .describe('Evaluate on the held-out split every N steps; 0: only at the end.'),
     evalEpisodes: count(0).default(32).describe('Held-out tasks per evaluation; 0: no evaluation.'),
+    evalBeforeTraining: z
+      .boolean()
+      .default(true)
+      .describe('Evaluate the initial weights too (eval-before.json; step 0 for best and early stopping).'),
     evalTrials: count(1).default(1).describe('Trials per evaluation task; pass^k is reported for k ≤ this.'),
     evalTemperature: z.number().min(0).default(0).describe('Sampling temperature in evaluation; 0: greedy.'),
     successThreshold: z
@@ -124,7 +128,9 @@ export const TrainingConfigSchema = z
     model: z
       .record(z.string(), z.unknown())
       .default({ ...DEFAULT_TRAINING_MODEL })
-      .describe("Transformer config (JSON) of a freshly initialised model; vocabSize is the tokenizer's."),
+      .describe(
+        "Transformer config (JSON) of a fresh model, over the default shown; vocabSize is the tokenizer's.",
+      ),
     initCheckpoint: z
       .string()
       .default('')

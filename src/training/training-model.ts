@@ -12,6 +12,7 @@ import { LanguageModel } from '../models/language-model.js';
 import { ByteTokenizer } from '../models/tokenizers/byte-tokenizer.js';
 import { resolveTransformerConfig, type TransformerConfig } from '../models/transformer-config.js';
 import type { ParameterSet } from '../models/transformer-params.js';
+import { DEFAULT_TRAINING_MODEL } from './training-config.js';
 
 /**
  * The model configuration a stateset-agents checkpoint records. Throws CheckpointError:
@@ -36,6 +37,15 @@ export async function readCheckpointModelConfig(path: string): Promise<Transform
   }
 }
 
+/** The model config of a fresh run: `DEFAULT_TRAINING_MODEL`, then `model`'s fields, with the byte vocabulary. */
+export function trainingModelConfig(model: Readonly<Record<string, unknown>>): TransformerConfig {
+  return resolveTransformerConfig({
+    ...DEFAULT_TRAINING_MODEL,
+    ...model,
+    vocabSize: new ByteTokenizer().vocabSize,
+  });
+}
+
 /** Options of `createPolicyModel`. */
 export type PolicyModelOptions = {
   /** Partial transformer config of a fresh model (vocabSize is the byte tokenizer's). */
@@ -52,7 +62,7 @@ export async function createPolicyModel(options: PolicyModelOptions): Promise<La
   const vocabSize = new ByteTokenizer().vocabSize;
   const threads = options.threads === 0 ? undefined : options.threads;
   if (options.initCheckpoint === '') {
-    return new LanguageModel({ config: { ...options.model, vocabSize }, seed: options.seed, threads });
+    return new LanguageModel({ config: trainingModelConfig(options.model), seed: options.seed, threads });
   }
   const config = await readCheckpointModelConfig(options.initCheckpoint);
   if (config.vocabSize !== vocabSize) {
