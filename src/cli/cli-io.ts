@@ -10,11 +10,13 @@ export interface CliOutput {
 export type CliIo = {
   readonly stdout: CliOutput;
   readonly stderr: CliOutput;
+  /** Lines typed by the user, for interactive commands (`chat`); default `process.stdin`. */
+  readonly stdin?: NodeJS.ReadableStream;
   /** Environment read for `STATESET_*` settings. */
   readonly env: Readonly<Record<string, string | undefined>>;
 };
 
 /** The process's own streams and environment. */
 export function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env };
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
 }

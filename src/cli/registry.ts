@@ -1,6 +1,7 @@
 // Every command of the `stateset-agents` binary, in the order `help` lists them.
 
 import type { Command } from './command.js';
+import { chatCommand } from './commands/chat.js';
 import { evalCommand } from './commands/eval.js';
 import { quickstartCommand } from './commands/quickstart.js';
 import { reportCommand } from './commands/report.js';
@@ -13,6 +14,7 @@ export const COMMANDS: readonly Command[] = [
   trainCommand,
   evalCommand,
   reportCommand,
+  chatCommand,
   tauReplayCommand,
 ];
 
