@@ -141,3 +141,21 @@ function asRecord(value: unknown): Readonly<Record<string, unknown>> | undefined
     ? (value as Record<string, unknown>)
     : undefined;
 }
+
+/**
+ * The metrics rows plus the evaluation files as rows at their step (eval-before.json is usually
+ * step 0, which metrics.jsonl does not log), so the evaluation curves start where training did. A
+ * file is added only when no logged row at its step has evaluation metrics already.
+ */
+export function rowsWithEvalFiles(rows: readonly MetricsRow[], comparison: EvalComparison): MetricsRow[] {
+  const merged = [...rows];
+  for (const snapshot of [comparison.before, comparison.after]) {
+    if (snapshot === undefined || snapshot.step === undefined || !snapshot.source.endsWith('.json')) continue;
+    const step = snapshot.step;
+    const logged = merged.some(
+      (row) => row.step === step && Object.keys(row.values).some((name) => name.startsWith('eval/')),
+    );
+    if (!logged) merged.push({ step, values: snapshot.metrics });
+  }
+  return merged.sort((a, b) => a.step - b.step);
+}

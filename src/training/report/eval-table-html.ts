@@ -31,8 +31,10 @@ function isRate(name: string): boolean {
   return name === 'eval/success_rate' || /^eval\/pass\^\d+$/.test(name);
 }
 
+/** Where an evaluation came from: `eval-after.json, step 40` or `metrics.jsonl step 40`. */
 function sourceText(snapshot: EvalSnapshot): string {
-  return escapeHtml(snapshot.source);
+  const { source, step } = snapshot;
+  return escapeHtml(source.endsWith('.json') && step !== undefined ? `${source}, step ${step}` : source);
 }
 
 function formatValue(value: number | undefined, rate: boolean): string {

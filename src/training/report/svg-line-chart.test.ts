@@ -18,6 +18,14 @@ describe('niceTicks', () => {
     expect(niceTicks(0, 1)).toEqual([0, 0.5, 1]);
     expect(niceTicks(-0.03, 0.07)).toEqual([-0.05, 0, 0.05, 0.1]); // rough step 0.1 / 4 = 0.025 → 0.05
     expect(niceTicks(3, 3)).toEqual([3]);
+    expect(niceTicks(2, 4, 5, 1)).toEqual([2, 3, 4]); // whole steps only
+  });
+
+  it('puts x ticks on whole steps when every x is a whole number', () => {
+    const short = { name: 'eval', points: [2, 3, 4].map((x) => ({ x, y: 0.5 })) };
+    expect(chartFrame({ title: 'Success', series: [short] }).xTicks).toEqual([2, 3, 4]);
+    const fractional = { name: 'f', points: [2, 3.5, 4].map((x) => ({ x, y: 0.5 })) };
+    expect(chartFrame({ title: 'F', series: [fractional] }).xTicks).toEqual([2, 2.5, 3, 3.5, 4]);
   });
 });
 

@@ -56,12 +56,12 @@ export type ChartFrame = {
 };
 
 /**
- * Tick values covering [min, max] with a step of 1, 2 or 5 × 10^k chosen so about `count` ticks
- * result; the first tick is ≤ min and the last ≥ max. Equal bounds give a single tick.
+ * Tick values covering [min, max] with a step of 1, 2 or 5 × 10^k (at least `minStep`) chosen so
+ * about `count` ticks result; the first tick is ≤ min and the last ≥ max. Equal bounds give one tick.
  */
-export function niceTicks(min: number, max: number, count = TARGET_TICKS): number[] {
+export function niceTicks(min: number, max: number, count = TARGET_TICKS, minStep = 0): number[] {
   if (!(max > min)) return [min];
-  const step = niceStep((max - min) / Math.max(1, count - 1));
+  const step = Math.max(minStep, niceStep((max - min) / Math.max(1, count - 1)));
   const first = Math.floor(min / step + 1e-9);
   const last = Math.ceil(max / step - 1e-9);
   const ticks: number[] = [];
@@ -98,7 +98,11 @@ export function chartFrame(options: LineChartOptions): ChartFrame {
     yTicks = niceTicks(range[0], range[1]);
     yDomain = [yTicks[0], yTicks[yTicks.length - 1]];
   }
-  const xTicks = niceTicks(xDomain[0], xDomain[1]).filter((tick) => tick >= xDomain[0] && tick <= xDomain[1]);
+  // Steps are whole numbers: no tick at step 2.5.
+  const wholeX = xs.every((x) => Number.isInteger(x));
+  const xTicks = niceTicks(xDomain[0], xDomain[1], TARGET_TICKS, wholeX ? 1 : 0).filter(
+    (tick) => tick >= xDomain[0] && tick <= xDomain[1],
+  );
   xDomain = [xDomain[0], xDomain[1]];
   return {
     width,

@@ -99,6 +99,20 @@ describe('writeRunReport', () => {
     expect(table).toMatch(/reward\/task\/mean<\/td><td>–<\/td><td>1<\/td><td>–/);
   });
 
+  it("starts the success curve at eval-before.json's step when metrics.jsonl has no evaluation there", async () => {
+    const runDir = await writeSyntheticRun({ metrics: SYNTHETIC_METRICS.slice(1) }); // evaluation at step 20 only
+    await writeFile(
+      join(runDir, 'eval-before.json'),
+      JSON.stringify({ step: 0, metrics: { 'eval/success_rate': 0.1 } }),
+    );
+    const html = await report(runDir);
+    const chart = html.slice(html.indexOf('<title>Held-out success rate'));
+    const line = /<polyline[^>]*points="([^"]+)"/.exec(chart.slice(0, chart.indexOf('</svg>')));
+    expect(line?.[1].split(' ')).toHaveLength(2);
+    expect(html).toContain('eval-before.json, step 0');
+    expect(html).toContain('metrics.jsonl step 20');
+  });
+
   it('shows the latest samples with tool calls, tool results and per-turn rewards', async () => {
     const html = await report(await writeSyntheticRun());
     expect(html).toContain('From samples/step-20.jsonl');

@@ -6,7 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../engine/atomic-file.js';
-import { readEvalComparison } from './eval-comparison.js';
+import { readEvalComparison, rowsWithEvalFiles } from './eval-comparison.js';
 import { renderReportCharts } from './report-charts.js';
 import { ReportError } from './report-error.js';
 import { renderReportPage } from './report-page.js';
@@ -65,7 +65,7 @@ export async function writeRunReport(options: WriteRunReportOptions): Promise<Ru
     samples === undefined
       ? []
       : pickConversations(samples.trajectories, options.sampleGroups ?? DEFAULT_SAMPLE_GROUPS);
-  const charts = renderReportCharts(rows);
+  const charts = renderReportCharts(rowsWithEvalFiles(rows, comparison));
   const html = renderReportPage({
     runName: basename(runDir),
     generatedAt: options.now ?? new Date(),
