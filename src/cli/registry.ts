@@ -5,12 +5,14 @@ import { chatCommand } from './commands/chat.js';
 import { evalCommand } from './commands/eval.js';
 import { quickstartCommand } from './commands/quickstart.js';
 import { reportCommand } from './commands/report.js';
+import { sftCommand } from './commands/sft.js';
 import { tauReplayCommand } from './commands/tau-replay.js';
 import { trainCommand } from './commands/train.js';
 
 /** The commands `runCli` dispatches to. */
 export const COMMANDS: readonly Command[] = [
   quickstartCommand,
+  sftCommand,
   trainCommand,
   evalCommand,
   reportCommand,

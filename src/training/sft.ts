@@ -88,7 +88,7 @@ export type SftResult = {
 /** Trains on `sequences` with the masked cross-entropy, one optimiser step per batch. */
 export async function runSft(options: SftOptions): Promise<SftResult> {
   const { backend } = options;
-  checkSequences(options.sequences, options.maxSequenceTokens);
+  checkSftSequences(options.sequences, options.maxSequenceTokens);
   // Sequences with nothing to train on (every assistant turn weighted 0) would only cost time.
   const sequences = options.sequences.filter((sequence) => trainedTokens(sequence) > 0);
   const batchSize = options.batchSize ?? 8;
@@ -162,8 +162,11 @@ export function trajectorySftSequences(trajectories: readonly Trajectory[]): Tok
   });
 }
 
-/** Fails fast, naming the example, for a sequence too short, too long, or with nothing to train on. */
-function checkSequences(sequences: readonly TokenSequence[], maxTokens: number | undefined): void {
+/**
+ * Throws ConversationError naming the first sequence that is too short ('invalid_argument') or longer
+ * than `maxTokens` ('sequence_too_long'), and when no token at all has mask 1; `runSft` calls it first.
+ */
+export function checkSftSequences(sequences: readonly TokenSequence[], maxTokens?: number): void {
   if (sequences.length === 0)
     throw new ConversationError('invalid_argument', 'SFT needs at least one sequence.');
   sequences.forEach((sequence, index) => {

@@ -1,0 +1,108 @@
+// Flags of `stateset-agents sft`: where the demonstrations come from, the model, the optimiser, and
+// the held-out evaluation. One zod schema drives the flags, STATESET_* variables, --config and --help.
+
+import { z } from 'zod';
+
+/** Flags of `sft`. */
+export const SftConfigSchema = z
+  .object({
+    env: z
+      .enum(['support-lite'])
+      .default('support-lite')
+      .describe('Environment of the teacher demonstrations and of the held-out evaluation.'),
+    data: z
+      .string()
+      .default('')
+      .describe(
+        'Chat JSONL file to train on (OpenAI messages or Trajectory lines); empty: teacher demonstrations.',
+      ),
+    demos: z
+      .number()
+      .int()
+      .min(1)
+      .default(1000)
+      .describe('Teacher demonstrations to generate (without --data).'),
+    mistakeRate: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.3)
+      .describe('Share of teacher conversations with one realistic mistake (without --data).'),
+    retailData: z
+      .string()
+      .default('')
+      .describe(
+        'τ-bench retail data folder; empty: $STATESET_TAU_RETAIL, else shared/tau-retail in or beside the working directory.',
+      ),
+    width: z.number().int().positive().default(128).describe('Model width (ignored with --init-checkpoint).'),
+    layers: z
+      .number()
+      .int()
+      .positive()
+      .default(4)
+      .describe('Transformer blocks (ignored with --init-checkpoint).'),
+    heads: z.number().int().positive().default(4).describe('Attention heads; must divide the width.'),
+    context: z
+      .number()
+      .int()
+      .positive()
+      .default(1280)
+      .describe(
+        'Context length in tokens (bytes); support-lite conversations with compact tools need up to about 1210.',
+      ),
+    toolPrompt: z
+      .enum(['compact', 'hermes'])
+      .default('compact')
+      .describe(
+        'How tools are described in the system prompt, as `train` describes them: one line each, or Hermes JSON.',
+      ),
+    initCheckpoint: z
+      .string()
+      .default('')
+      .describe('Start from the weights of this stateset-agents checkpoint (its model config is used).'),
+    steps: z.number().int().min(0).default(0).describe('Optimiser steps; 0: --epochs passes over the data.'),
+    epochs: z.number().positive().default(1).describe('Passes over the data when --steps is 0.'),
+    seconds: z.number().min(0).default(0).describe('Stop training after this many seconds; 0: no limit.'),
+    batchSize: z.number().int().positive().default(8).describe('Conversations per optimiser step.'),
+    learningRate: z.number().positive().default(2e-3).describe('Peak AdamW learning rate.'),
+    warmup: z.number().int().min(0).default(20).describe('Linear warmup steps.'),
+    schedule: z.enum(['cosine', 'linear', 'constant']).default('cosine').describe('Decay after warmup.'),
+    minLrRatio: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.1)
+      .describe('Floor of the decay, as a fraction of the peak.'),
+    weightDecay: z.number().min(0).default(0).describe('AdamW decoupled weight decay.'),
+    gradClip: z.number().positive().default(1).describe('Global gradient-norm clip.'),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe('Seed of the weights, demonstrations, batches and evaluation.'),
+    out: z.string().min(1).default('runs').describe('Folder that receives the run folder.'),
+    evalEpisodes: z
+      .number()
+      .int()
+      .min(0)
+      .default(100)
+      .describe('Held-out episodes evaluated at the end (drawn with --seed); 0 skips the evaluation.'),
+    evalTemperature: z
+      .number()
+      .min(0)
+      .default(0)
+      .describe('Sampling temperature of the evaluation; 0 is greedy.'),
+    maxNewTokens: z
+      .number()
+      .int()
+      .positive()
+      .default(160)
+      .describe('Most tokens per agent turn in the evaluation.'),
+    concurrency: z.number().int().positive().default(4).describe('Evaluation episodes in flight at once.'),
+    threads: z.number().int().min(0).default(0).describe('ONNX Runtime threads; 0 uses every core.'),
+  })
+  .strict();
+
+/** A resolved `sft` configuration. */
+export type SftConfig = z.output<typeof SftConfigSchema>;

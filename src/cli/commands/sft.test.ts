@@ -1,0 +1,118 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { retailDataDirForTests } from '../../environments/test-support/retail-test-data.js';
+import { loadCheckpoint } from '../../models/checkpoint.js';
+import { resolveTransformerConfig } from '../../models/transformer-config.js';
+import { runCli } from '../main.js';
+
+type Captured = { code: number; stdout: string; stderr: string };
+
+async function cli(argv: string[]): Promise<Captured> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env: { STATESET_LOG_LEVEL: 'silent', STATESET_TAU_RETAIL: retailDataDirForTests() },
+  });
+  return { code, stdout, stderr };
+}
+
+/** A model small enough for a step in milliseconds. */
+const TINY = ['--width', '16', '--layers', '1', '--heads', '2', '--context', '256'];
+
+const chatLine = (colour: string) =>
+  JSON.stringify({
+    messages: [
+      { role: 'user', content: `Which colour is ${colour[0]}?` },
+      { role: 'assistant', content: colour },
+    ],
+  });
+
+describe('stateset-agents sft', () => {
+  it('trains on a chat JSONL file and writes checkpoint, config and one metrics line per step', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sft-cli-'));
+    const data = join(dir, 'chat.jsonl');
+    writeFileSync(data, ['red', 'green', 'blue'].map(chatLine).join('\n'));
+    const run = await cli([
+      'sft',
+      '--data',
+      data,
+      ...TINY,
+      '--steps',
+      '6',
+      '--batch-size',
+      '2',
+      '--eval-episodes',
+      '0',
+      '--out',
+      dir,
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`on 3 conversations from ${data}`);
+    expect(run.stdout).toMatch(/trained 6 steps/);
+    const checkpoint = /^checkpoint: (.+)$/m.exec(run.stdout)![1];
+    const configFile = /^config: +(.+)$/m.exec(run.stdout)![1];
+    const metricsFile = /^metrics: +(.+)$/m.exec(run.stdout)![1];
+    const lines = readFileSync(metricsFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, number>);
+    expect(lines.map((line) => line.step)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(lines[0]['loss/sft']).toBeGreaterThan(0);
+    const saved = JSON.parse(readFileSync(configFile, 'utf8')) as { options: unknown; model: unknown };
+    expect(saved.options).toMatchObject({ data, steps: 6, batchSize: 2 });
+    const state = await loadCheckpoint(checkpoint, resolveTransformerConfig(saved.model));
+    expect(state.step).toBe(6);
+    expect(state.config).toMatchObject({ width: 16, layers: 1, contextLength: 256 });
+
+    const resumed = await cli([
+      'sft',
+      '--data',
+      data,
+      '--init-checkpoint',
+      checkpoint,
+      '--steps',
+      '1',
+      '--eval-episodes',
+      '0',
+      '--out',
+      dir,
+    ]);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toContain(`1 layers, width 16, 2 heads, context 256, from ${checkpoint}`);
+  });
+
+  it('fails with the file and line of a malformed dataset line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sft-cli-'));
+    const data = join(dir, 'chat.jsonl');
+    writeFileSync(data, [chatLine('red'), chatLine('blue'), '{"messages": [{"role": "bot"}]}'].join('\n'));
+    const run = await cli(['sft', '--data', data, ...TINY, '--eval-episodes', '0', '--out', dir]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      new RegExp(`^error \\[invalid_trajectory\\]: ${data}:3: messages\\[0\\]\\.role: Invalid discriminator`),
+    );
+    expect(readdirSync(dir)).toEqual(['chat.jsonl']);
+  });
+
+  it('refuses conversations longer than the context, naming the fix', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sft-cli-'));
+    const run = await cli(['sft', ...TINY, '--demos', '4', '--eval-episodes', '0', '--out', dir]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /error \[sequence_too_long\]: sequence \d+ has \d+ tokens; the model takes at most 257/,
+    );
+  });
+
+  it('rejects invalid flags, naming them', async () => {
+    const rate = await cli(['sft', '--mistake-rate', '1.5']);
+    expect(rate.code).toBe(1);
+    expect(rate.stderr).toMatch(/flag --mistake-rate/);
+    const unknown = await cli(['sft', '--lr', '0.1']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/unknown flag --lr/);
+  });
+});

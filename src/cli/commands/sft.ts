@@ -1,0 +1,181 @@
+// `stateset-agents sft`: supervised fine-tuning of a byte-level model on support-lite teacher
+// demonstrations or a chat JSONL file, then a held-out evaluation next to the teacher. Writes the
+// checkpoint, the resolved configuration, per-step metrics and the evaluation into a run folder.
+
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { compactToolsPrompt } from '../../training/policy-agent.js';
+import { formatToolsPrompt } from '../../agents/tool-prompt.js';
+import { ByteChatRenderer } from '../../conversation/byte-chat-renderer.js';
+import { writeTrajectoriesJsonl } from '../../conversation/trajectory-jsonl.js';
+import { findRetailDataDir } from '../../environments/retail/retail-data-dir.js';
+import { loadRetailData } from '../../environments/retail/retail-data.js';
+import { createSupportLiteEnvironment } from '../../environments/support-lite/environment.js';
+import { EnvironmentError } from '../../errors.js';
+import { evaluationMetrics, type EvaluationSummary } from '../../evaluation/evaluation-summary.js';
+import { ByteTokenizer } from '../../models/tokenizers/byte-tokenizer.js';
+import { parameterCount } from '../../models/transformer-params.js';
+import { createLogger } from '../../observability/logger.js';
+import { appendMetrics } from '../../training/metrics-log.js';
+import { checkSftSequences, runSft, SFT_METRICS } from '../../training/sft.js';
+import { createPolicyBackend, createPolicyModel } from '../../training/training-model.js';
+import type { CliIo } from '../cli-io.js';
+import { defineCommand } from '../command.js';
+import { ProgressDisplay } from '../progress-display.js';
+import { createRunDirectory } from '../run-directory.js';
+import { SftConfigSchema, type SftConfig } from './sft-config.js';
+import { loadSftData, type SupportLiteWorldData } from './sft-data.js';
+import { evaluateSftModel } from './sft-eval.js';
+
+/** The `sft` command. */
+export const sftCommand = defineCommand({
+  name: 'sft',
+  summary: 'Supervised fine-tuning on teacher demonstrations or chat JSONL, then a held-out evaluation.',
+  schema: SftConfigSchema,
+  run: runSftCommand,
+});
+
+async function runSftCommand(config: SftConfig, io: CliIo): Promise<void> {
+  createLogger({ name: 'sft', destination: io.stderr, env: io.env }).info(
+    { config },
+    'resolved configuration',
+  );
+  const world = config.data === '' || config.evalEpisodes > 0 ? await loadWorld(config, io) : undefined;
+  const renderer = new ByteChatRenderer({ tokenizer: new ByteTokenizer() });
+  const model = await createPolicyModel({
+    model: {
+      width: config.width,
+      layers: config.layers,
+      heads: config.heads,
+      mlpWidth: 4 * config.width,
+      contextLength: config.context,
+    },
+    initCheckpoint: config.initCheckpoint,
+    seed: config.seed,
+    threads: config.threads,
+  });
+  try {
+    const backend = createPolicyBackend(model, config.seed);
+    const formatTools = config.toolPrompt === 'compact' ? compactToolsPrompt : formatToolsPrompt;
+    const data = await loadSftData({ config, renderer, world, formatTools });
+    checkSftSequences(data.sequences, model.config.contextLength + 1); // before anything is written
+    const runDir = createRunDirectory({ parent: config.out, prefix: 'sft' });
+    const files = {
+      config: join(runDir, 'config.json'),
+      metrics: join(runDir, 'metrics.jsonl'),
+      checkpoint: join(runDir, 'checkpoint.safetensors'),
+      demonstrations: join(runDir, 'demonstrations.jsonl'),
+      evaluation: join(runDir, 'eval-after.json'),
+    };
+    const saved = {
+      command: 'sft',
+      options: config,
+      model: model.config,
+      tokenizer: 'byte',
+      renderer: 'byte-chat',
+    };
+    writeFileSync(files.config, `${JSON.stringify(saved, null, 2)}\n`);
+    if (data.demonstrations !== undefined)
+      await writeTrajectoriesJsonl({ path: files.demonstrations, trajectories: data.demonstrations });
+    const { layers, width, heads, contextLength } = model.config;
+    io.stdout.write(
+      `sft: ${parameterCount(model.config).toLocaleString('en-US')}-parameter model (${layers} layers, width ${width}, ` +
+        `${heads} heads, context ${contextLength}${config.initCheckpoint === '' ? '' : `, from ${config.initCheckpoint}`}) ` +
+        `on ${data.description}\n`,
+    );
+
+    const display = new ProgressDisplay({ output: io.stdout });
+    const result = await runSft({
+      backend,
+      sequences: data.sequences,
+      ...(config.steps > 0 ? { steps: config.steps } : { epochs: config.epochs }),
+      batchSize: config.batchSize,
+      learningRate: config.learningRate,
+      warmupSteps: config.warmup,
+      schedule: config.schedule,
+      minLrRatio: config.minLrRatio,
+      weightDecay: config.weightDecay,
+      gradClipNorm: config.gradClip,
+      seed: config.seed,
+      maxSequenceTokens: contextLength + 1,
+      ...(config.seconds > 0 ? { maxSeconds: config.seconds } : {}),
+      onStep: async (step) => {
+        await appendMetrics(files.metrics, {
+          step: step.step,
+          [SFT_METRICS.loss]: step.loss,
+          [SFT_METRICS.learningRate]: step.learningRate,
+          [SFT_METRICS.gradNorm]: step.gradNorm,
+          [SFT_METRICS.tokensPerSecond]: step.tokensPerSecond,
+          [SFT_METRICS.trainedTokens]: step.trainedTokens,
+          [SFT_METRICS.epoch]: step.epoch,
+        });
+        display.update(
+          `step ${step.step}  loss ${step.loss.toFixed(3)}  lr ${step.learningRate.toExponential(1)}  ` +
+            `${Math.round(step.tokensPerSecond).toLocaleString('en-US')} tok/s  epoch ${step.epoch}  ${step.seconds.toFixed(1)}s`,
+          step.step === 1,
+        );
+      },
+    });
+    display.finish();
+    const steps = result.steps;
+    const tokens = steps.reduce((sum, step) => sum + step.tokens, 0);
+    io.stdout.write(
+      `trained ${steps.length}${steps.length < result.plannedSteps ? ` of ${result.plannedSteps}` : ''} steps ` +
+        `(${tokens.toLocaleString('en-US')} tokens) in ${result.seconds.toFixed(1)} s, ` +
+        `${Math.round(tokens / result.seconds).toLocaleString('en-US')} tokens/s; ` +
+        `loss ${steps[0].loss.toFixed(3)} → ${meanLoss(steps.slice(-10)).toFixed(3)} (mean of the last ${Math.min(10, steps.length)} steps)\n`,
+    );
+    await backend.saveState(files.checkpoint);
+
+    if (config.evalEpisodes > 0 && world !== undefined) {
+      const evaluation = await evaluateSftModel({
+        world,
+        model,
+        renderer,
+        episodes: config.evalEpisodes,
+        seed: config.seed,
+        temperature: config.evalTemperature,
+        maxNewTokens: config.maxNewTokens,
+        toolPrompt: config.toolPrompt,
+        concurrency: config.concurrency,
+        mistakeRate: config.mistakeRate,
+      });
+      const saved = { step: steps.length, metrics: evaluationMetrics(evaluation.model), ...evaluation };
+      writeFileSync(files.evaluation, `${JSON.stringify(saved, null, 2)}\n`);
+      io.stdout.write(
+        `held-out ${config.env} (${evaluation.model.episodes} episodes, temperature ${config.evalTemperature}):\n` +
+          `  model:   ${summaryLine(evaluation.model)}\n` +
+          `  teacher: ${summaryLine(evaluation.teacher)} (mistake rate ${config.mistakeRate})\n`,
+      );
+    }
+    io.stdout.write(
+      `run:        ${runDir}\ncheckpoint: ${files.checkpoint}\nconfig:     ${files.config}\nmetrics:    ${files.metrics}\n` +
+        (data.demonstrations === undefined ? '' : `demos:      ${files.demonstrations}\n`) +
+        (config.evalEpisodes > 0 ? `evaluation: ${files.evaluation}\n` : ''),
+    );
+  } finally {
+    await model.dispose();
+  }
+}
+
+/** The retail database and the support-lite environment on it. */
+async function loadWorld(config: SftConfig, io: CliIo): Promise<SupportLiteWorldData> {
+  const dataDir =
+    config.retailData !== '' ? config.retailData : findRetailDataDir({ root: process.cwd(), env: io.env });
+  if (dataDir === undefined) {
+    throw new EnvironmentError(
+      'environment_data_invalid',
+      'τ-bench retail data not found in or beside the working directory; pass --retail-data DIR or set STATESET_TAU_RETAIL (or --eval-episodes 0 with --data)',
+    );
+  }
+  const { database } = await loadRetailData(dataDir);
+  return { database, environment: createSupportLiteEnvironment({ database }) };
+}
+
+function summaryLine(summary: EvaluationSummary): string {
+  return `success ${(100 * summary.successRate).toFixed(1)}% (${summary.successes}/${summary.episodes}), mean reward ${summary.meanReward.toFixed(3)}`;
+}
+
+function meanLoss(steps: readonly { readonly loss: number }[]): number {
+  return steps.reduce((sum, step) => sum + step.loss, 0) / steps.length;
+}
