@@ -84,7 +84,9 @@ async function handleLine(line: string, session: ChatSession, output: CliOutput)
     });
   } catch (error) {
     if (!(error instanceof StatesetError)) throw error;
-    output.write(`error [${error.code}]: ${error.message}\n(that message was dropped; /reset starts over)\n`);
+    output.write(
+      `error [${error.code}]: ${printable(error.message)}\n(that message was dropped; /reset starts over)\n`,
+    );
   }
   return true;
 }
@@ -116,8 +118,19 @@ function toolText(message: Message): string {
   return `[${message.name}${message.isError === true ? ' error' : ''}] ${message.content}`;
 }
 
-/** `name> text`, later lines indented under the first. */
+/** `name> text`, later lines indented under the first; control characters made visible. */
 function labelled(name: string, text: string): string {
   const prefix = `${name}> `;
-  return `${prefix}${text.replace(/\n/g, `\n${' '.repeat(prefix.length)}`)}\n`;
+  return `${prefix}${printable(text).replace(/\n/g, `\n${' '.repeat(prefix.length)}`)}\n`;
+}
+
+/**
+ * `text` with control characters other than newline and tab written as `\xNN`: model output and tool
+ * results are untrusted, and an escape sequence could otherwise rewrite the user's terminal.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (character) => {
+    return `\\x${character.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  });
 }

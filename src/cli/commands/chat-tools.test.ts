@@ -44,6 +44,8 @@ function supportScript(
         return call('transfer_to_human_agents', { summary: 'wants a human' });
       case 'garble':
         return '<tool_call>\nnot json\n</tool_call>';
+      case 'paint':
+        return 'now \x1b[2J\x1b[31mred\ttabbed';
       case 'boom':
         throw new AgentError('agent_failed', 'the scripted agent broke');
       default:
@@ -136,5 +138,11 @@ describe('stateset-agents chat --env retail (scripted agent)', () => {
     ]);
     // The failed turn's message was dropped from the conversation the agent sees next.
     expect(seen.at(-1)?.some((message) => message.role === 'user' && message.content === 'boom')).toBe(false);
+  });
+
+  it('prints control characters in replies visibly, so output cannot drive the terminal', async () => {
+    const { stdout } = await chatRetail(['paint']);
+    expect(stdout).toContain('agent> now \\x1b[2J\\x1b[31mred\ttabbed\n');
+    expect(stdout).not.toContain('\x1b');
   });
 });
