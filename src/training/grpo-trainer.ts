@@ -46,8 +46,15 @@ export type GrpoTrainerOptions<TState> = {
   readonly reference: LanguageModel;
   readonly renderer: ChatRenderer;
   readonly paths: RunPaths;
-  /** Steps already finished (0 for a new run) and the early-stopping state at that point. */
-  readonly start: { readonly step: number; readonly earlyStopping: EarlyStoppingState };
+  /**
+   * Steps already finished (0 for a new run), the early-stopping state at that point, and whether the
+   * run had already ended there (then nothing more is trained).
+   */
+  readonly start: {
+    readonly step: number;
+    readonly earlyStopping: EarlyStoppingState;
+    readonly finished?: 'completed' | 'early_stopping';
+  };
   /** Called after every step's metrics are written; awaited. */
   readonly onStep?: (report: StepReport) => void | PromiseLike<void>;
   /**
@@ -72,6 +79,10 @@ export async function trainGrpo<TState>(options: GrpoTrainerOptions<TState>): Pr
   const { config, backend, paths } = options;
   const checkpoints = new CheckpointManager(paths, config.keepLastCheckpoints);
   const evaluations = new EvaluationBook(options, checkpoints);
+  if (options.start.finished !== undefined) {
+    const { step, earlyStopping, finished } = options.start;
+    return { steps: step, stoppedBy: finished, earlyStopping };
+  }
   if (options.start.step === 0 && config.evalBeforeTraining && config.evalEpisodes > 0) {
     const baseline = await evaluations.evaluate(0);
     await writeJson(paths.evalBefore, { step: 0, metrics: baseline.metrics, summary: baseline.summary });

@@ -9,7 +9,7 @@ import { ByteTokenizer } from '../models/tokenizers/byte-tokenizer.js';
 import { resolveTransformerConfig, type TransformerConfig } from '../models/transformer-config.js';
 import { CheckpointManager, writeJson } from './checkpoint-manager.js';
 import { INITIAL_EARLY_STOPPING, type EarlyStoppingState } from './early-stopping.js';
-import { trainGrpo, type StepReport, type TrainingOutcome } from './grpo-trainer.js';
+import { trainGrpo, type GrpoTrainerOptions, type StepReport, type TrainingOutcome } from './grpo-trainer.js';
 import { truncateMetrics } from './metrics-log.js';
 import { parseTrainingConfig } from './resolve-training-config.js';
 import { createRunFolder, runPaths, type RunPaths } from './run-paths.js';
@@ -110,7 +110,7 @@ type PreparedRun = {
   readonly config: TrainingConfig;
   readonly model: LanguageModel;
   readonly reference: LanguageModel;
-  readonly start: { readonly step: number; readonly earlyStopping: EarlyStoppingState };
+  readonly start: GrpoTrainerOptions<unknown>['start'];
   readonly resumed: boolean;
   /** A checkpoint whose state (weights, optimiser, step) the backend must load first. */
   readonly statePath?: string;
