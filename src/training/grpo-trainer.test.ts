@@ -78,15 +78,16 @@ async function train(
 }
 
 /** A rubric of a working reward and one that throws, under `onError`. */
-function faultyRubric(onError: RubricErrorPolicy, alsoBreakLength = false) {
-  return (training: TrainingEnvironment<unknown>) =>
+function faultyRubric(options: { readonly onError: RubricErrorPolicy; readonly breakAll?: boolean }) {
+  const { onError, breakAll = false } = options;
+  return () =>
     createRubric({
       components: [
         {
           reward: defineReward({
             name: 'length',
             score: ({ trajectory }) => {
-              if (alsoBreakLength) throw new Error('length is broken');
+              if (breakAll) throw new Error('length is broken');
               return Math.min(1, (trajectory.messages.at(-2)?.content.length ?? 0) / 200);
             },
           }),
@@ -108,18 +109,18 @@ function faultyRubric(onError: RubricErrorPolicy, alsoBreakLength = false) {
 
 describe('trainGrpo', () => {
   it('fails the step when a reward part throws, by default', async () => {
-    await expect(train({ rubric: faultyRubric('fail') })).rejects.toThrow(StatesetError);
+    await expect(train({ rubric: faultyRubric({ onError: 'fail' }) })).rejects.toThrow(StatesetError);
   });
 
   it("with rewardErrors 'skip', trains on the other parts and counts the skips", async () => {
-    const { lines } = await train({ rubric: faultyRubric('skip') });
+    const { lines } = await train({ rubric: faultyRubric({ onError: 'skip' }) });
     expect(lines.map((line) => line[M.reward.componentSkipped('broken')])).toEqual([2, 2]);
     expect(lines.every((line) => line[M.reward.componentMean('length')] !== undefined)).toBe(true);
     expect(lines.map((line) => line[M.rolloutUnscored])).toEqual([0, 0]);
   });
 
   it('leaves rollouts with no reward at all out, counted, and takes no step without signal', async () => {
-    const { lines } = await train({ rubric: faultyRubric('skip', true) });
+    const { lines } = await train({ rubric: faultyRubric({ onError: 'skip', breakAll: true }) });
     expect(lines.map((line) => [line[M.rolloutUnscored], line[M.optimSkipped]])).toEqual([
       [2, 1],
       [2, 1],

@@ -8,7 +8,7 @@ import { LanguageModel } from '../models/language-model.js';
 import { ByteTokenizer } from '../models/tokenizers/byte-tokenizer.js';
 import { resolveTransformerConfig, type TransformerConfig } from '../models/transformer-config.js';
 import { CheckpointManager, writeJson } from './checkpoint-manager.js';
-import { INITIAL_EARLY_STOPPING, type EarlyStoppingState } from './early-stopping.js';
+import { INITIAL_EARLY_STOPPING } from './early-stopping.js';
 import { trainGrpo, type GrpoTrainerOptions, type StepReport, type TrainingOutcome } from './grpo-trainer.js';
 import { truncateMetrics } from './metrics-log.js';
 import { parseTrainingConfig } from './resolve-training-config.js';
