@@ -51,6 +51,7 @@ describe('stateset-agents public API', () => {
       'passHatKCurve',
       'retailGoldAgent',
       'randomToolAgent',
+      'writeRunReport',
     ]) {
       expect(api, name).toHaveProperty(name);
     }

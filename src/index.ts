@@ -242,6 +242,9 @@ export * from './rewards/index.js';
 // Evaluation: pass^k, the evaluation runner and summary, scorers and baseline agents.
 export * from './evaluation/index.js';
 
+// Run reports: a training run folder's self-contained report.html.
+export * from './training/report/index.js';
+
 // Configuration: one zod schema drives flags, files, environment and help.
 export { resolveConfig, type ResolveConfigOptions } from './config/schema-config.js';
 export { renderHelp, type HelpOptions } from './config/help-text.js';
