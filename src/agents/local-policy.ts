@@ -7,7 +7,7 @@ import type { ChatRenderer } from '../conversation/chat-renderer.js';
 import type { TrainingBackend } from '../backends/training-backend.js';
 import { Rng } from '../engine/random.js';
 import { LanguageModel } from '../models/language-model.js';
-import { sample, type SampledSequence, type SamplingParams } from '../models/sampler.js';
+import type { SampledSequence, SamplingParams } from '../models/sampler.js';
 import { ModelError } from '../errors.js';
 import { AgentError } from './agent-error.js';
 import type { Policy, PolicyOutput, PolicyRequest } from './policy.js';
@@ -109,7 +109,7 @@ export class LocalPolicy implements Policy {
     };
     const [sequence] =
       backend instanceof LanguageModel
-        ? await sample(backend, { prompts: [context], params })
+        ? [await backend.batchingSampler.sample(context, params)]
         : await backend.sample([context], params);
     return sequence;
   }

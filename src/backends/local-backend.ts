@@ -147,6 +147,10 @@ export class LocalTrainingBackend implements TrainingBackend {
 
   sample(prompts: readonly (readonly number[])[], params: SamplingParams): Promise<SampledSequence[]> {
     const seed = params.seed ?? this.rng.int(2 ** 31);
+    // One prompt goes through the model's batching sampler, which merges concurrent episodes' turns
+    // into one batch; its row stream is the one a single-prompt batch with this seed draws.
+    if (prompts.length === 1)
+      return this.model.batchingSampler.sample(prompts[0], { ...params, seed }).then((s) => [s]);
     return sample(this.model, { prompts, params: { ...params, seed } });
   }
 

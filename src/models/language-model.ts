@@ -5,6 +5,7 @@ import { ModelError } from '../errors.js';
 import { compileGraph, type CompiledGraph } from '../engine/onnx-executor.js';
 import { floatTensor, int64Tensor, type Tensor } from '../engine/tensor.js';
 import type { Graph } from '../engine/graph.js';
+import { BatchingSampler } from './batching-sampler.js';
 import { buildDecodeGraph, buildLogprobGraph, buildPrefillGraph } from './lm-graphs.js';
 import { resolveTransformerConfig, type TransformerConfig } from './transformer-config.js';
 import { initParameters, parameterSpecs, type ParameterSet } from './transformer-params.js';
@@ -28,6 +29,7 @@ export class LanguageModel {
   readonly parameters: ParameterSet;
   readonly threads?: number;
   private readonly compiled = new Map<string, Promise<CompiledGraph>>();
+  private batching?: BatchingSampler;
 
   constructor(options: LanguageModelOptions) {
     this.config = resolveTransformerConfig(options.config);
@@ -43,6 +45,12 @@ export class LanguageModel {
       feeds[spec.name] = floatTensor(this.parameters.get(spec.name) as Float32Array, spec.shape);
     }
     return feeds;
+  }
+
+  /** The model's shared batching sampler: concurrent single-prompt requests share decode steps. */
+  get batchingSampler(): BatchingSampler {
+    this.batching ??= new BatchingSampler(this);
+    return this.batching;
   }
 
   /** Compiles (once per key) a graph built by `build`, with the given outputs. */

@@ -39,6 +39,12 @@ export type SampleRequest = {
   readonly prompts: readonly (readonly number[])[];
   readonly params: SamplingParams;
   readonly decode?: (tokens: readonly number[]) => string;
+  /**
+   * Per-row settings, for batches that merge independent requests: row b draws from
+   * `Rng(seed).fork('row 0')` (what a one-prompt request with that seed draws) and stops after its
+   * own `maxNewTokens` (at most `params.maxNewTokens`).
+   */
+  readonly rows?: readonly { readonly seed: number; readonly maxNewTokens: number }[];
 };
 
 /** Generates continuations of every prompt in one batch. */
@@ -54,7 +60,11 @@ export async function sample(model: LanguageModel, request: SampleRequest): Prom
   const S = T + params.maxNewTokens;
   const lengths = prompts.map((p) => p.length);
   const parameters = model.parameterFeeds();
-  const rngs = prompts.map((_, b) => new Rng(params.seed ?? 0).fork(`row ${b}`));
+  const rows = request.rows;
+  const rngs = prompts.map((_, b) =>
+    rows === undefined ? new Rng(params.seed ?? 0).fork(`row ${b}`) : new Rng(rows[b].seed).fork('row 0'),
+  );
+  const limits = prompts.map((_, b) => rows?.[b].maxNewTokens ?? params.maxNewTokens);
   const choice = { temperature: params.temperature ?? 1, topK: params.topK ?? 0, topP: params.topP ?? 1 };
   const stopIds = new Set(params.stopTokenIds ?? []);
 
@@ -100,6 +110,8 @@ export async function sample(model: LanguageModel, request: SampleRequest): Prom
       if (stopIds.has(picked.token) || hitsStopString(row.tokens, params.stopStrings, request.decode)) {
         row.done = true;
         row.finishReason = 'stop';
+      } else if (row.tokens.length >= limits[b]) {
+        row.done = true;
       }
     });
     if (n === params.maxNewTokens - 1 || results.every((r) => r.done)) break;
@@ -198,13 +210,29 @@ function validate(model: LanguageModel, request: SampleRequest): void {
   if ((params.stopStrings?.length ?? 0) > 0 && request.decode === undefined)
     fail('stopStrings need a decode function');
   params.stopTokenIds?.forEach((id) => model.checkTokens([id], 'stopTokenIds'));
+  if (request.rows !== undefined) {
+    if (request.rows.length !== request.prompts.length)
+      fail(`rows has ${request.rows.length} entries for ${request.prompts.length} prompts`);
+    request.rows.forEach((row, b) => {
+      if (!Number.isSafeInteger(row.seed)) fail(`rows[${b}].seed must be a safe integer, got ${row.seed}`);
+      if (
+        !Number.isInteger(row.maxNewTokens) ||
+        row.maxNewTokens < 1 ||
+        row.maxNewTokens > params.maxNewTokens
+      )
+        fail(
+          `rows[${b}].maxNewTokens must be an integer in [1, ${params.maxNewTokens}], got ${row.maxNewTokens}`,
+        );
+    });
+  }
   request.prompts.forEach((p, b) => {
     if (p.length === 0) fail(`prompt ${b} is empty`);
     model.checkTokens(p, `prompt ${b}`);
-    if (p.length + params.maxNewTokens > model.config.contextLength) {
+    const limit = request.rows?.[b].maxNewTokens ?? params.maxNewTokens;
+    if (p.length + limit > model.config.contextLength) {
       throw new ModelError(
         'sequence_too_long',
-        `prompt ${b} has ${p.length} tokens; with maxNewTokens ${params.maxNewTokens} it exceeds the model context ${model.config.contextLength}`,
+        `prompt ${b} has ${p.length} tokens; with maxNewTokens ${limit} it exceeds the model context ${model.config.contextLength}`,
       );
     }
   });
