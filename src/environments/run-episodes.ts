@@ -1,6 +1,7 @@
 // Many episodes at once: a bounded pool of concurrent episodes, each with its own forked agent, and
 // GRPO groups (Shao et al. 2024, arXiv:2402.03300): G rollouts of one scenario with one user seed.
 
+import { setMaxListeners } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { TrajectoryGroup } from '../conversation/trajectory.js';
 import { EnvironmentError } from '../errors.js';
@@ -50,6 +51,8 @@ export async function runEpisodes<TState>(
     );
   }
   const batch = new AbortController();
+  // Every episode in flight listens on this signal; more than Node's default 10 is expected, not a leak.
+  setMaxListeners(0, batch.signal);
   const onOuterAbort = () => batch.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   if (options.signal?.aborted) batch.abort(options.signal.reason);

@@ -1,6 +1,7 @@
 // Evaluation runs: every task of a split, `trials` times, with a fresh agent per episode, at most
 // `concurrency` episodes at once; each episode is scored as it ends (its final state is then dropped).
 
+import { setMaxListeners } from 'node:events';
 import type { Agent } from '../agents/agent.js';
 import type { StopReason, Trajectory } from '../conversation/trajectory.js';
 import { Rng } from '../engine/random.js';
@@ -89,6 +90,8 @@ export async function evaluate<TState>(options: EvaluateOptions<TState>): Promis
       specs.push({ scenarioId, trial, seed: episodeSeed(seed, scenarioId, trial) });
   }
   const batch = new AbortController();
+  // Every episode in flight listens on this signal; more than Node's default 10 is expected, not a leak.
+  setMaxListeners(0, batch.signal);
   const onOuterAbort = () => batch.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   if (options.signal?.aborted) batch.abort(options.signal.reason);
