@@ -3,10 +3,9 @@
 
 import { readFile } from 'node:fs/promises';
 import type { Agent } from '../../agents/agent.js';
-import { rendererTokenCounter } from '../../agents/context-window.js';
-import { LocalPolicy } from '../../agents/local-policy.js';
 import { OpenAICompatiblePolicy } from '../../agents/openai-compatible-policy.js';
 import { ToolAgent } from '../../agents/tool-agent.js';
+import { createPolicyAgent } from '../../training/policy-agent.js';
 import { ByteChatRenderer } from '../../conversation/byte-chat-renderer.js';
 import { readSafetensors } from '../../engine/safetensors.js';
 import { CheckpointError, ConfigError } from '../../errors.js';
@@ -86,25 +85,21 @@ async function localAgents<TState>(config: EvalConfig, suite: EvalSuite<TState>)
   const state = await loadCheckpoint(config.checkpoint, modelConfig);
   const model = new LanguageModel({ config: state.config, parameters: state.parameters });
   const renderer = new ByteChatRenderer({ tokenizer });
-  const reply = Math.min(config.maxNewTokens, Math.floor(model.config.contextLength / 2));
-  const contextWindow = {
-    maxTokens: model.config.contextLength - reply,
-    countTokens: rendererTokenCounter(renderer),
-  };
+  const maxNewTokens = Math.min(config.maxNewTokens, Math.floor(model.config.contextLength / 2));
   const tools = suite.environment.tools;
   return {
     label: `local:${config.checkpoint}`,
+    // The agent training and sft play, so a checkpoint is evaluated on the prompts it learned.
     agentFor: (episode) =>
-      new ToolAgent({
-        policy: new LocalPolicy({
-          backend: model,
-          renderer,
-          sampling: { maxNewTokens: config.maxNewTokens, temperature: config.temperature },
-          seed: episode.seed,
-        }),
+      createPolicyAgent({
+        backend: model,
+        renderer,
         tools,
-        toolPrompt: 'system',
-        contextWindow,
+        contextLength: model.config.contextLength,
+        maxNewTokens,
+        temperature: config.temperature,
+        seed: episode.seed,
+        toolPrompt: config.toolPrompt,
       }),
     close: () => model.dispose(),
   };

@@ -80,6 +80,12 @@ export const EvalConfigSchema = z
       .min(1)
       .default(512)
       .describe('Most tokens per agent turn (openai: max_tokens; local: sampled tokens).'),
+    toolPrompt: z
+      .enum(['compact', 'hermes'])
+      .default('compact')
+      .describe(
+        '--agent local: how tools are described in the system prompt, as `train` and `sft` describe them.',
+      ),
     successThreshold: z
       .number()
       .min(0)
