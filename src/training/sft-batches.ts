@@ -39,7 +39,8 @@ export function sftBatchDatums(batch: readonly TokenSequence[]): Datum[] {
 /**
  * Example indices in batches of `batchSize`: each epoch is a fresh seeded shuffle of 0..count−1,
  * and a batch that reaches the end of an epoch continues into the next one, so every batch is full
- * and every example is seen once per epoch. `batchSize` above `count` is capped at `count`.
+ * and every example is seen once per epoch (a batch across the boundary may hold one example
+ * twice). `batchSize` above `count` is capped at `count`.
  */
 export class SftBatchStream {
   private readonly rng: Rng;

@@ -50,6 +50,12 @@ export const SftConfigSchema = z
       .describe(
         'Context length in tokens (bytes); support-lite conversations with compact tools need up to about 1210.',
       ),
+    positions: z
+      .enum(['rotary', 'learned'])
+      .default('rotary')
+      .describe(
+        'Position encoding (ignored with --init-checkpoint); rotary learns to copy order ids from the context much sooner.',
+      ),
     toolPrompt: z
       .enum(['compact', 'hermes'])
       .default('compact')

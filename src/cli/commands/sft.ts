@@ -49,6 +49,7 @@ async function runSftCommand(config: SftConfig, io: CliIo): Promise<void> {
       heads: config.heads,
       mlpWidth: 4 * config.width,
       contextLength: config.context,
+      positions: config.positions,
     },
     initCheckpoint: config.initCheckpoint,
     seed: config.seed,
