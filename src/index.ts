@@ -242,6 +242,30 @@ export * from './rewards/index.js';
 // Evaluation: pass^k, the evaluation runner and summary, scorers and baseline agents.
 export * from './evaluation/index.js';
 
+// Training: advantages, loss normalisation, the GRPO-family trainer and its configuration, SFT and
+// rejection-sampling fine-tuning, chat datasets.
+export * from './training/advantages.js';
+export * from './training/policy-datums.js';
+export {
+  trainGrpo,
+  type GrpoTrainerOptions,
+  type StepReport,
+  type TrainingOutcome,
+} from './training/grpo-trainer.js';
+export { runTraining, type RunTrainingOptions, type RunTrainingResult } from './training/training-run.js';
+export {
+  TrainingConfigSchema,
+  type TrainingConfig,
+  type TrainingConfigInput,
+} from './training/training-config.js';
+export { TRAINING_PROFILES, type TrainingProfile } from './training/training-profiles.js';
+export { parseTrainingConfig, resolveTrainingConfig } from './training/resolve-training-config.js';
+export { TRAINING_METRICS } from './training/metric-names.js';
+export { createPolicyAgent, compactToolsPrompt, type PolicyAgentOptions } from './training/policy-agent.js';
+export { runSft, trajectorySftSequences, type SftOptions, type SftResult } from './training/sft.js';
+export { runRejectionSamplingFineTuning, selectBestOfGroups } from './training/rejection-sampling.js';
+export { parseChatJsonl, readChatJsonl, type ChatExample } from './training/chat-dataset.js';
+
 // Run reports: a training run folder's self-contained report.html.
 export * from './training/report/index.js';
 
