@@ -1,4 +1,4 @@
-// The quickstart's built-in training text: short customer-support exchanges, one turn per line,
+// The lm-demo's built-in training text: short customer-support exchanges, one turn per line,
 // written for this project. Small enough for a tiny byte-level model to learn in seconds.
 
 /** One customer turn and the agent's reply. */

@@ -3,6 +3,7 @@
 import type { Command } from './command.js';
 import { chatCommand } from './commands/chat.js';
 import { evalCommand } from './commands/eval.js';
+import { lmDemoCommand } from './commands/lm-demo.js';
 import { quickstartCommand } from './commands/quickstart.js';
 import { reportCommand } from './commands/report.js';
 import { sftCommand } from './commands/sft.js';
@@ -18,6 +19,7 @@ export const COMMANDS: readonly Command[] = [
   reportCommand,
   chatCommand,
   tauReplayCommand,
+  lmDemoCommand,
 ];
 
 /** The command called `name`, or undefined. */

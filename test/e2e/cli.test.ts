@@ -1,4 +1,4 @@
-// The `stateset-agents` binary run in-process through runCli: quickstart trains, samples and saves a
+// The `stateset-agents` binary run in-process through runCli: lm-demo trains, samples and saves a
 // checkpoint that loads; usage mistakes give the documented exit codes and messages.
 
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -23,10 +23,10 @@ async function cli(argv: string[], env: Record<string, string> = {}): Promise<Ca
   return { code, stdout, stderr };
 }
 
-describe('stateset-agents quickstart', () => {
+describe('stateset-agents lm-demo', () => {
   it('trains below the uniform baseline, samples three replies and saves a loadable checkpoint', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'quickstart-'));
-    const run = await cli(['quickstart', '--steps', '30', '--out', out, '--seed', '1']);
+    const out = mkdtempSync(join(tmpdir(), 'lm-demo-'));
+    const run = await cli(['lm-demo', '--steps', '30', '--out', out, '--seed', '1']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
 
@@ -43,7 +43,7 @@ describe('stateset-agents quickstart', () => {
 
     const checkpoint = /^checkpoint: (.+)$/m.exec(run.stdout)![1];
     const configFile = /^config: +(.+)$/m.exec(run.stdout)![1];
-    expect(checkpoint.startsWith(join(out, 'quickstart-'))).toBe(true);
+    expect(checkpoint.startsWith(join(out, 'lm-demo-'))).toBe(true);
     const saved = JSON.parse(readFileSync(configFile, 'utf8')) as { options: unknown; model: unknown };
     expect(saved.options).toMatchObject({ steps: 30, seed: 1, out });
     const state = await loadCheckpoint(checkpoint, resolveTransformerConfig(saved.model));
@@ -54,7 +54,7 @@ describe('stateset-agents quickstart', () => {
   it('is deterministic for a seed', async () => {
     const runs = await Promise.all(
       [0, 1].map(() =>
-        cli(['quickstart', '--steps', '3', '--out', mkdtempSync(join(tmpdir(), 'qs-')), '--seed', '7']),
+        cli(['lm-demo', '--steps', '3', '--out', mkdtempSync(join(tmpdir(), 'qs-')), '--seed', '7']),
       ),
     );
     const lossesAndSamples = (text: string) =>
@@ -64,14 +64,14 @@ describe('stateset-agents quickstart', () => {
   });
 
   it('prints its flags with defaults and environment variables for --help', async () => {
-    const run = await cli(['quickstart', '--help']);
+    const run = await cli(['lm-demo', '--help']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Train a tiny language model/);
+    expect(run.stdout).toMatch(/^Train a tiny language model .*: the engine on its own/);
     expect(run.stdout).toMatch(/--seconds <number> +Time budget .*\(default: 20; env: STATESET_SECONDS\)/);
     expect(run.stdout).toMatch(/--steps <integer> .*\(default: 0;/);
     expect(run.stdout).toMatch(/--out <string> .*\(default: "runs";/);
     expect(run.stdout).toMatch(/--config <file>/);
-    expect((await cli(['help', 'quickstart'])).stdout).toBe(run.stdout);
+    expect((await cli(['help', 'lm-demo'])).stdout).toBe(run.stdout);
   });
 });
 
@@ -81,29 +81,29 @@ describe('stateset-agents usage errors', () => {
     expect(run.code).toBe(2);
     const names = [...COMMANDS.map((command) => command.name), 'help'].join(', ');
     expect(run.stderr).toContain(`unknown command "frobnicate"; commands: ${names}`);
-    expect(names).toMatch(/^quickstart, .*eval.*, help$/);
+    expect(names).toMatch(/^quickstart, .*eval.*, lm-demo, help$/);
     expect(run.stdout).toBe('');
     expect((await cli(['help', 'frobnicate'])).code).toBe(2);
   });
 
   it('exits 1 with invalid_config naming a malformed or unknown flag', async () => {
-    const malformed = await cli(['quickstart', '--steps', 'abc']);
+    const malformed = await cli(['lm-demo', '--steps', 'abc']);
     expect(malformed.code).toBe(1);
     expect(malformed.stderr).toMatch(/^error \[invalid_config\]: flag --steps: expected a number, got "abc"/);
-    const unknown = await cli(['quickstart', '--nope']);
+    const unknown = await cli(['lm-demo', '--nope']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/^error \[invalid_config\]: unknown flag --nope; valid flags: --seconds/);
-    const rejected = await cli(['quickstart', '--seconds', '-3']);
+    const rejected = await cli(['lm-demo', '--seconds', '-3']);
     expect(rejected.stderr).toMatch(/error \[invalid_config\]: invalid configuration: flag --seconds: /);
   });
 
   it('reads STATESET_ variables and --config files, and names them when they are wrong', async () => {
-    const env = await cli(['quickstart'], { STATESET_STEPS: 'many' });
+    const env = await cli(['lm-demo'], { STATESET_STEPS: 'many' });
     expect(env.code).toBe(1);
     expect(env.stderr).toMatch(/error \[invalid_config\]: env STATESET_STEPS: expected a number/);
     const file = join(mkdtempSync(join(tmpdir(), 'cli-config-')), 'run.json');
     writeFileSync(file, '{"step": 3}');
-    const config = await cli(['quickstart', '--config', file]);
+    const config = await cli(['lm-demo', '--config', file]);
     expect(config.code).toBe(1);
     expect(config.stderr).toMatch(/unknown key "step"; valid keys: seconds, steps/);
   });
@@ -113,7 +113,8 @@ describe('stateset-agents usage errors', () => {
       const run = await cli(argv);
       expect(run.code).toBe(0);
       expect(run.stdout).toMatch(/^Usage: stateset-agents <command> \[flags\]/);
-      expect(run.stdout).toMatch(/^ {2}quickstart {2}Train/m);
+      expect(run.stdout).toMatch(/^ {2}quickstart {2}SFT on support-lite teacher demonstrations, then GRPO/m);
+      expect(run.stdout).toMatch(/^ {2}lm-demo {5}Train a tiny language model/m);
     }
     const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
     expect((await cli(['--version'])).stdout).toBe(`${manifest.version}\n`);

@@ -1,4 +1,4 @@
-// The quickstart's training loop: next-token cross-entropy on the demo corpus with AdamW, linear
+// The lm-demo's training loop: next-token cross-entropy on the demo corpus with AdamW, linear
 // warmup then cosine decay (nanoGPT's recipe), global grad-norm clipping, and live progress.
 
 import type { TrainingBackend } from '../../backends/training-backend.js';

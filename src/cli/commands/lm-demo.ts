@@ -1,4 +1,4 @@
-// `stateset-agents quickstart`: trains a tiny GPT-style model on built-in support dialogue for a few
+// `stateset-agents lm-demo`: trains a tiny GPT-style model on built-in support dialogue for a few
 // seconds on the embedded engine, compares its loss with the uniform baseline, samples, and saves.
 
 import { writeFileSync } from 'node:fs';
@@ -15,10 +15,10 @@ import { defineCommand } from '../command.js';
 import { DEMO_EXCHANGES, demoCorpusText, demoPrompt } from '../demo-corpus.js';
 import { ProgressDisplay } from '../progress-display.js';
 import { createRunDirectory } from '../run-directory.js';
-import { trainOnCorpus } from './quickstart-train.js';
+import { trainOnCorpus } from './lm-demo-train.js';
 
-/** The quickstart model: GPT-2 style, small enough to learn the demo corpus in seconds on two cores. */
-export const QUICKSTART_MODEL = {
+/** The lm-demo model: GPT-2 style, small enough to learn the demo corpus in seconds on two cores. */
+export const LM_DEMO_MODEL = {
   contextLength: 128,
   width: 64,
   layers: 2,
@@ -26,14 +26,14 @@ export const QUICKSTART_MODEL = {
   mlpWidth: 256,
 } as const;
 /** Prompts sampled after training, and how. */
-export const QUICKSTART_SAMPLES = { count: 3, temperature: 0.7, maxNewTokens: 100 } as const;
+export const LM_DEMO_SAMPLES = { count: 3, temperature: 0.7, maxNewTokens: 100 } as const;
 /** Seconds kept back from `--seconds` for sampling and saving, so the whole run fits the budget. */
 export const POST_TRAINING_SECONDS = 1;
 /** Steps averaged for the reported final loss. */
 const FINAL_LOSS_WINDOW = 10;
 
-/** Flags of `quickstart`. */
-export const QuickstartConfigSchema = z.object({
+/** Flags of `lm-demo`. */
+export const LmDemoConfigSchema = z.object({
   seconds: z.number().positive().default(20).describe('Time budget in seconds for the whole run.'),
   steps: z.number().int().min(0).default(0).describe('Optimiser steps; 0 trains for --seconds instead.'),
   seed: z.number().int().min(0).default(0).describe('Seed of the weights, batches and samples.'),
@@ -47,25 +47,26 @@ export const QuickstartConfigSchema = z.object({
   threads: z.number().int().min(0).default(0).describe('ONNX Runtime threads; 0 uses every core.'),
 });
 
-/** A resolved `quickstart` configuration. */
-export type QuickstartConfig = z.output<typeof QuickstartConfigSchema>;
+/** A resolved `lm-demo` configuration. */
+export type LmDemoConfig = z.output<typeof LmDemoConfigSchema>;
 
-/** The `quickstart` command. */
-export const quickstartCommand = defineCommand({
-  name: 'quickstart',
-  summary: 'Train a tiny language model on support dialogue for a few seconds, then sample from it.',
-  schema: QuickstartConfigSchema,
-  run: runQuickstart,
+/** The `lm-demo` command. */
+export const lmDemoCommand = defineCommand({
+  name: 'lm-demo',
+  summary:
+    'Train a tiny language model on built-in support dialogue for a few seconds and sample from it: the engine on its own.',
+  schema: LmDemoConfigSchema,
+  run: runLmDemo,
 });
 
-async function runQuickstart(config: QuickstartConfig, io: CliIo): Promise<void> {
-  createLogger({ name: 'quickstart', destination: io.stderr, env: io.env }).info(
+async function runLmDemo(config: LmDemoConfig, io: CliIo): Promise<void> {
+  createLogger({ name: 'lm-demo', destination: io.stderr, env: io.env }).info(
     { config },
     'resolved configuration',
   );
   const tokenizer = new ByteTokenizer();
   const model = new LanguageModel({
-    config: { ...QUICKSTART_MODEL, vocabSize: tokenizer.vocabSize },
+    config: { ...LM_DEMO_MODEL, vocabSize: tokenizer.vocabSize },
     seed: config.seed,
     threads: config.threads === 0 ? undefined : config.threads,
   });
@@ -75,7 +76,7 @@ async function runQuickstart(config: QuickstartConfig, io: CliIo): Promise<void>
     const tokens = tokenizer.encode(demoCorpusText());
     const { layers, width, heads, contextLength, vocabSize } = model.config;
     io.stdout.write(
-      `quickstart: ${parameterCount(model.config).toLocaleString('en-US')}-parameter model (${layers} layers, ` +
+      `lm-demo: ${parameterCount(model.config).toLocaleString('en-US')}-parameter model (${layers} layers, ` +
         `width ${width}, ${heads} heads, context ${contextLength}, vocab ${vocabSize}) on ` +
         `${tokens.length.toLocaleString('en-US')} bytes of support dialogue, ` +
         `${config.steps > 0 ? `${config.steps} steps` : `${config.seconds} s`}\n`,
@@ -105,16 +106,16 @@ async function runQuickstart(config: QuickstartConfig, io: CliIo): Promise<void>
     const exchanges = rng
       .fork('prompts')
       .shuffle([...DEMO_EXCHANGES])
-      .slice(0, QUICKSTART_SAMPLES.count);
+      .slice(0, LM_DEMO_SAMPLES.count);
     const prompts = exchanges.map((exchange) => tokenizer.encode(demoPrompt(exchange)));
     const longest = Math.max(...prompts.map((prompt) => prompt.length));
     const samples = await backend.sample(prompts, {
-      maxNewTokens: Math.min(QUICKSTART_SAMPLES.maxNewTokens, contextLength - longest),
-      temperature: QUICKSTART_SAMPLES.temperature,
+      maxNewTokens: Math.min(LM_DEMO_SAMPLES.maxNewTokens, contextLength - longest),
+      temperature: LM_DEMO_SAMPLES.temperature,
       seed: config.seed,
       stopTokenIds: [tokenizer.tokenId('\n') as number],
     });
-    io.stdout.write(`samples (temperature ${QUICKSTART_SAMPLES.temperature}, seed ${config.seed}):\n`);
+    io.stdout.write(`samples (temperature ${LM_DEMO_SAMPLES.temperature}, seed ${config.seed}):\n`);
     samples.forEach((sampled, index) => {
       const [customer, agent] = demoPrompt(exchanges[index]).split('\n');
       const reply = tokenizer.decode(sampled.tokens).replace(/\n$/, '');
@@ -122,11 +123,11 @@ async function runQuickstart(config: QuickstartConfig, io: CliIo): Promise<void>
       io.stdout.write(`sample ${index + 1}: ${customer}\n          ${agent}${reply}${cut}\n`);
     });
 
-    const runDir = createRunDirectory({ parent: config.out, prefix: 'quickstart' });
+    const runDir = createRunDirectory({ parent: config.out, prefix: 'lm-demo' });
     const checkpoint = join(runDir, 'checkpoint.safetensors');
     const configFile = join(runDir, 'config.json');
     await backend.saveState(checkpoint);
-    const saved = { command: 'quickstart', options: config, model: model.config, tokenizer: 'byte' };
+    const saved = { command: 'lm-demo', options: config, model: model.config, tokenizer: 'byte' };
     writeFileSync(configFile, `${JSON.stringify(saved, null, 2)}\n`);
     io.stdout.write(`checkpoint: ${checkpoint}\nconfig:     ${configFile}\n`);
   } finally {

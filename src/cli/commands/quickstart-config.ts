@@ -1,0 +1,79 @@
+// Flags of `stateset-agents quickstart`: the time budget and how it is split between SFT and GRPO,
+// the model, and the held-out evaluation. One zod schema drives the flags, STATESET_* and --help.
+
+import { z } from 'zod';
+
+/** Flags of `quickstart`. */
+export const QuickstartConfigSchema = z
+  .object({
+    seconds: z
+      .number()
+      .positive()
+      .default(300)
+      .describe('Time budget of the whole run: SFT, both evaluations and GRPO (without fixed step counts).'),
+    sftShare: z
+      .number()
+      .gt(0)
+      .lt(1)
+      .default(0.5)
+      .describe('Share of --seconds for SFT (without --sft-seconds or --sft-steps).'),
+    sftSeconds: z.number().min(0).default(0).describe('Seconds of SFT; 0: --sft-share of --seconds.'),
+    sftSteps: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe('Fixed SFT optimiser steps instead of a time limit; 0: train for the SFT seconds.'),
+    grpoSteps: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe('Fixed GRPO steps; 0: as many as fit in what is left of --seconds (at least one).'),
+    demos: z.number().int().min(1).default(1000).describe('Teacher demonstrations SFT trains on.'),
+    mistakeRate: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.3)
+      .describe('Share of teacher conversations with one realistic mistake.'),
+    evalTasks: z
+      .number()
+      .int()
+      .min(1)
+      .default(100)
+      .describe('Held-out support-lite tasks of the before and after evaluations (drawn with --seed).'),
+    width: z.number().int().positive().default(96).describe('Model width.'),
+    layers: z.number().int().positive().default(3).describe('Transformer blocks.'),
+    heads: z.number().int().positive().default(4).describe('Attention heads; must divide the width.'),
+    context: z
+      .number()
+      .int()
+      .positive()
+      .default(1280)
+      .describe('Context length in tokens (bytes); a support-lite conversation needs up to about 1210.'),
+    maxNewTokens: z
+      .number()
+      .int()
+      .positive()
+      .default(160)
+      .describe('Most tokens per agent turn, in GRPO rollouts and in the evaluations.'),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe('Seed of the weights, demonstrations, batches, rollouts and evaluation tasks.'),
+    out: z.string().min(1).default('runs').describe('Folder that receives the quickstart run folder.'),
+    retailData: z
+      .string()
+      .default('')
+      .describe(
+        'τ-bench retail data folder; empty: $STATESET_TAU_RETAIL, else shared/tau-retail in or beside the working directory.',
+      ),
+    threads: z.number().int().min(0).default(0).describe('ONNX Runtime threads; 0 uses every core.'),
+  })
+  .strict();
+
+/** A resolved `quickstart` configuration. */
+export type QuickstartConfig = z.output<typeof QuickstartConfigSchema>;

@@ -1,0 +1,137 @@
+// `stateset-agents quickstart` in-process with a tiny model and fixed step counts: SFT, evaluation,
+// GRPO, evaluation again; the before/after table, the checkpoints, the evaluation files and the hints.
+
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+import { checkpointModelConfig } from '../../src/cli/commands/eval-agents.js';
+import { loadCheckpoint } from '../../src/models/checkpoint.js';
+
+type Captured = { code: number; stdout: string; stderr: string };
+
+async function cli(argv: string[]): Promise<Captured> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env: { STATESET_LOG_LEVEL: 'silent' },
+  });
+  return { code, stdout, stderr };
+}
+
+const TINY = ['--width', '32', '--layers', '1', '--heads', '4', '--demos', '16', '--sft-steps', '4'];
+const EVAL_TASKS = 4;
+
+async function quickstart(seed: number): Promise<Captured & { out: string }> {
+  const out = mkdtempSync(join(tmpdir(), 'quickstart-'));
+  const argv = ['quickstart', ...TINY, '--grpo-steps', '2', '--eval-tasks', String(EVAL_TASKS)];
+  const run = await cli([...argv, '--seed', String(seed), '--out', out]);
+  return { ...run, out };
+}
+
+/** The value printed after `label:` at the start of a line. */
+function printed(stdout: string, label: string): string {
+  const match = new RegExp(`^${label}: +(.+)$`, 'm').exec(stdout);
+  if (match === null) throw new Error(`no "${label}:" line in:\n${stdout}`);
+  return match[1];
+}
+
+/** The table's rows by metric name, each with its three columns (SFT, SFT + GRPO, teacher). */
+function tableRows(stdout: string): Map<string, string[]> {
+  const rows = new Map<string, string[]>();
+  const number = String.raw`(\d+\.\d+(?: \(\d+/\d+\))?)`;
+  const row = new RegExp(String.raw`^(\S.*?|  \S+) +${number} +${number} +${number}$`, 'gm');
+  for (const match of stdout.matchAll(row)) rows.set(match[1].trim(), [match[2], match[3], match[4]]);
+  return rows;
+}
+
+describe('stateset-agents quickstart', () => {
+  // One run serves both the content checks and, run again, the determinism check.
+  let firstRun: Promise<Captured & { out: string }> | undefined;
+  const seedOneRun = () => (firstRun ??= quickstart(1));
+
+  it('runs SFT, evaluates, runs GRPO, evaluates again and prints the table, files and hints', async () => {
+    const run = await seedOneRun();
+    expect(run.stderr).not.toMatch(/error/);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^ +SFT +SFT \+ GRPO +teacher \(30% mistakes\)$/m);
+
+    const rows = tableRows(run.stdout);
+    expect([...rows.keys()]).toEqual([
+      'success rate',
+      'pass^1',
+      'mean reward',
+      'right_tool',
+      'right_arguments',
+      'right_answer',
+      'policy',
+      'brevity',
+      'mean turns',
+    ]);
+    for (const column of rows.get('success rate')!) expect(column).toMatch(new RegExp(`/${EVAL_TASKS}\\)$`));
+
+    const runDir = printed(run.stdout, 'run folder');
+    expect(dirname(runDir)).toBe(run.out);
+    const before = JSON.parse(readFileSync(join(runDir, 'eval-before.json'), 'utf8')) as EvalFile;
+    const after = JSON.parse(readFileSync(join(runDir, 'eval-after.json'), 'utf8')) as EvalFile;
+    expect(before.summary.tasks).toBe(EVAL_TASKS);
+    expect(after.summary.tasks).toBe(EVAL_TASKS);
+    expect(rows.get('mean reward')!.slice(0, 2)).toEqual(
+      [before, after].map((file) => file.summary.meanReward.toFixed(3)),
+    );
+    // The teacher is scripted: on the same tasks it has to call the right tool.
+    expect(Number(rows.get('right_tool')![2])).toBeGreaterThan(0.5);
+
+    const sftCheckpoint = printed(run.stdout, 'sft checkpoint');
+    const grpoCheckpoint = printed(run.stdout, 'grpo checkpoint');
+    expect(sftCheckpoint.startsWith(join(runDir, 'sft-'))).toBe(true);
+    expect(grpoCheckpoint).toBe(join(runDir, 'grpo', 'checkpoints', 'step-2.safetensors'));
+    for (const checkpoint of [sftCheckpoint, grpoCheckpoint]) {
+      const state = await loadCheckpoint(checkpoint, await checkpointModelConfig(checkpoint));
+      expect(state.config).toMatchObject({ width: 32, layers: 1, heads: 4, contextLength: 1280 });
+    }
+    expect(before.options.checkpoint).toBe(sftCheckpoint);
+    expect(after.options.checkpoint).toBe(grpoCheckpoint);
+    expect(existsSync(printed(run.stdout, 'report'))).toBe(true);
+
+    const chat = /stateset-agents chat --checkpoint (\S+) --env support-lite/.exec(run.stdout);
+    expect(chat?.[1]).toBe(grpoCheckpoint);
+    expect(run.stdout).toContain(`stateset-agents eval --agent local --checkpoint ${grpoCheckpoint} `);
+    expect(run.stdout).not.toMatch(/\bserv(e|ing)\b/);
+  });
+
+  it('is deterministic for a seed when the steps are fixed', async () => {
+    const table = (stdout: string) => [...tableRows(stdout).entries()];
+    const [first, second] = [await seedOneRun(), await quickstart(1)];
+    expect(first.code).toBe(0);
+    expect(table(first.stdout)).toHaveLength(9);
+    expect(table(second.stdout)).toEqual(table(first.stdout));
+  });
+
+  it('without --grpo-steps, stops GRPO when the next step would overrun --seconds (after at least one)', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'quickstart-timed-'));
+    const tiny = ['--width', '32', '--layers', '1', '--demos', '8', '--sft-steps', '1', '--eval-tasks', '1'];
+    const run = await cli(['quickstart', ...tiny, '--seconds', '1', '--out', out]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^ {2}1 step in \S+ \(stopped for the time budget\); checkpoint /m);
+    const grpoCheckpoint = printed(run.stdout, 'grpo checkpoint');
+    expect(grpoCheckpoint).toBe(
+      join(printed(run.stdout, 'run folder'), 'grpo', 'checkpoints', 'step-1.safetensors'),
+    );
+    expect(existsSync(grpoCheckpoint)).toBe(true);
+  });
+
+  it('rejects an SFT share outside (0, 1), naming the flag', async () => {
+    const run = await cli(['quickstart', '--sft-share', '1']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/error \[invalid_config\]: invalid configuration: flag --sft-share: /);
+  });
+});
+
+type EvalFile = {
+  readonly options: { readonly checkpoint: string };
+  readonly summary: { readonly tasks: number; readonly meanReward: number };
+};
