@@ -107,6 +107,13 @@ describe('supervised fine-tuning', () => {
     expect(aborted.steps).toHaveLength(2);
   });
 
+  it('with only a time budget, takes the steps that fit and plans the schedule over them', async () => {
+    const result = await runSft({ backend: tinyBackend(), sequences, maxSeconds: 0.3, batchSize: 2 });
+    expect(result.steps.length).toBeGreaterThan(2);
+    expect(result.plannedSteps).toBe(result.steps.length);
+    expect(result.seconds).toBeGreaterThanOrEqual(0.3 - 0.05);
+  });
+
   it('skips sequences with nothing to train on, and refuses data it cannot use', async () => {
     const untrained: TokenSequence = { ...sequences[0], mask: sequences[0].mask.map(() => 0) };
     const result = await runSft({ backend: tinyBackend(), sequences: [untrained, sequences[1]], steps: 1 });

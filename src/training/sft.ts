@@ -9,6 +9,7 @@ import { trajectorySequences } from '../conversation/trajectory-datum.js';
 import type { Trajectory } from '../conversation/trajectory.js';
 import { learningRateAt, type LrSchedule } from '../engine/optim/lr-schedule.js';
 import { SftBatchStream, sftBatchDatums, trainedTokens } from './sft-batches.js';
+import { SftStepPlan } from './sft-time-budget.js';
 
 /** Metric names of an SFT step, as written to metrics JSONL. */
 export const SFT_METRICS = {
@@ -47,13 +48,16 @@ export type SftOptions = {
   readonly sequences: readonly TokenSequence[];
   /** Optimiser steps; when absent, `epochs` passes over the data (rounded up to whole batches). */
   readonly steps?: number;
-  /** Passes over the data when `steps` is absent; default 1. */
+  /**
+   * Passes over the data when `steps` is absent. Default 1, unless `maxSeconds` is given: then the run
+   * takes as many steps as fit the time and the schedule decays over them (see `SftStepPlan`).
+   */
   readonly epochs?: number;
   /** Sequences per step; default 8. */
   readonly batchSize?: number;
   /** Peak learning rate; default 1e-3. */
   readonly learningRate?: number;
-  /** Linear warmup steps; default min(10, a tenth of the steps). */
+  /** Linear warmup steps; default min(10, a tenth of the steps), or 10 for a timed run. */
   readonly warmupSteps?: number;
   /** Decay after warmup; default 'cosine'. */
   readonly schedule?: LrSchedule;
@@ -67,7 +71,10 @@ export type SftOptions = {
   readonly seed?: number;
   /** Longest sequence the model takes (its context + 1 tokens); longer sequences are an error. */
   readonly maxSequenceTokens?: number;
-  /** Stops early (after the current step) once this many seconds have passed; the schedule is unchanged. */
+  /**
+   * Wall-clock budget. Alone, it sizes the run (the schedule decays to its floor at the deadline);
+   * with `steps` or `epochs`, it stops the run early after the step that reaches it, the schedule unchanged.
+   */
   readonly maxSeconds?: number;
   /** Called after every step; awaited. */
   readonly onStep?: (step: SftStep) => void | PromiseLike<void>;
@@ -79,7 +86,7 @@ export type SftOptions = {
 export type SftResult = {
   readonly steps: readonly SftStep[];
   readonly seconds: number;
-  /** Steps the schedule was planned for (more than `steps.length` when stopped early). */
+  /** Steps the schedule was planned for at the end (more than `steps.length` when stopped early). */
   readonly plannedSteps: number;
   /** Sequences left out because no token of theirs has mask 1. */
   readonly skippedSequences: number;
@@ -93,22 +100,27 @@ export async function runSft(options: SftOptions): Promise<SftResult> {
   const sequences = options.sequences.filter((sequence) => trainedTokens(sequence) > 0);
   const batchSize = options.batchSize ?? 8;
   const stream = new SftBatchStream(sequences.length, batchSize, options.seed ?? 0);
-  const totalSteps =
-    options.steps ?? Math.ceil(((options.epochs ?? 1) * sequences.length) / stream.batchSize);
-  if (!Number.isInteger(totalSteps) || totalSteps < 1) {
-    throw new ConversationError('invalid_argument', `SFT needs at least one step, got ${totalSteps}.`);
+  const timed =
+    options.steps === undefined && options.epochs === undefined && options.maxSeconds !== undefined;
+  const fixedSteps = timed
+    ? undefined
+    : (options.steps ?? Math.ceil(((options.epochs ?? 1) * sequences.length) / stream.batchSize));
+  if (fixedSteps !== undefined && (!Number.isInteger(fixedSteps) || fixedSteps < 1)) {
+    throw new ConversationError('invalid_argument', `SFT needs at least one step, got ${fixedSteps}.`);
   }
-  const warmupSteps = Math.min(options.warmupSteps ?? Math.min(10, Math.floor(totalSteps / 10)), totalSteps);
+  const warmupSteps =
+    options.warmupSteps ?? (fixedSteps === undefined ? 10 : Math.min(10, Math.floor(fixedSteps / 10)));
+  const plan = new SftStepPlan({ steps: fixedSteps, seconds: options.maxSeconds, warmupSteps });
   const started = performance.now();
   const steps: SftStep[] = [];
-  while (steps.length < totalSteps) {
+  while (plan.shouldContinue(steps.length)) {
     const stepStarted = performance.now();
     const batch = stream.next().map((index) => sequences[index]);
     const learningRate = learningRateAt({
       step: steps.length,
       baseLr: options.learningRate ?? 1e-3,
-      warmupSteps,
-      totalSteps,
+      warmupSteps: Math.min(warmupSteps, plan.totalSteps),
+      totalSteps: plan.totalSteps,
       schedule: options.schedule ?? 'cosine',
       minLrRatio: options.minLrRatio ?? 0.1,
     });
@@ -134,12 +146,11 @@ export async function runSft(options: SftOptions): Promise<SftResult> {
     steps.push(step);
     await options.onStep?.(step);
     if (options.signal?.aborted === true) break;
-    if (options.maxSeconds !== undefined && (performance.now() - started) / 1000 >= options.maxSeconds) break;
   }
   return {
     steps,
     seconds: (performance.now() - started) / 1000,
-    plannedSteps: totalSteps,
+    plannedSteps: Math.max(plan.totalSteps, steps.length),
     skippedSequences: options.sequences.length - sequences.length,
   };
 }

@@ -66,9 +66,24 @@ export const SftConfigSchema = z
       .string()
       .default('')
       .describe('Start from the weights of this stateset-agents checkpoint (its model config is used).'),
-    steps: z.number().int().min(0).default(0).describe('Optimiser steps; 0: --epochs passes over the data.'),
-    epochs: z.number().positive().default(1).describe('Passes over the data when --steps is 0.'),
-    seconds: z.number().min(0).default(0).describe('Stop training after this many seconds; 0: no limit.'),
+    steps: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe('Optimiser steps; 0: --epochs, else --seconds, else one epoch.'),
+    epochs: z
+      .number()
+      .min(0)
+      .default(0)
+      .describe('Passes over the data when --steps is 0; 0: see --seconds.'),
+    seconds: z
+      .number()
+      .min(0)
+      .default(0)
+      .describe(
+        'Training time budget: alone, the run takes the steps that fit and the schedule decays over them; with --steps or --epochs, an early stop. 0: none.',
+      ),
     batchSize: z.number().int().positive().default(8).describe('Conversations per optimiser step.'),
     learningRate: z.number().positive().default(2e-3).describe('Peak AdamW learning rate.'),
     warmup: z.number().int().min(0).default(20).describe('Linear warmup steps.'),

@@ -89,7 +89,7 @@ async function runSftCommand(config: SftConfig, io: CliIo): Promise<void> {
     const result = await runSft({
       backend,
       sequences: data.sequences,
-      ...(config.steps > 0 ? { steps: config.steps } : { epochs: config.epochs }),
+      ...trainingLength(config),
       batchSize: config.batchSize,
       learningRate: config.learningRate,
       warmupSteps: config.warmup,
@@ -99,7 +99,6 @@ async function runSftCommand(config: SftConfig, io: CliIo): Promise<void> {
       gradClipNorm: config.gradClip,
       seed: config.seed,
       maxSequenceTokens: contextLength + 1,
-      ...(config.seconds > 0 ? { maxSeconds: config.seconds } : {}),
       onStep: async (step) => {
         await appendMetrics(files.metrics, {
           step: step.step,
@@ -171,6 +170,14 @@ async function loadWorld(config: SftConfig, io: CliIo): Promise<SupportLiteWorld
   }
   const { database } = await loadRetailData(dataDir);
   return { database, environment: createSupportLiteEnvironment({ database }) };
+}
+
+/** --steps, else --epochs, else the --seconds budget alone, else one epoch; --seconds also stops a fixed run early. */
+function trainingLength(config: SftConfig): { steps?: number; epochs?: number; maxSeconds?: number } {
+  const budget = config.seconds > 0 ? { maxSeconds: config.seconds } : {};
+  if (config.steps > 0) return { steps: config.steps, ...budget };
+  if (config.epochs > 0) return { epochs: config.epochs, ...budget };
+  return config.seconds > 0 ? budget : { epochs: 1 };
 }
 
 function summaryLine(summary: EvaluationSummary): string {
