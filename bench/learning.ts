@@ -18,7 +18,7 @@ const grpoSteps = option('grpo-steps', '30');
 const evalTasks = option('eval-tasks', '200');
 const demos = option('demos', '2000');
 const mistakeRate = option('mistake-rate', '0.3');
-const model = ['--width', option('width', '96'), '--layers', option('layers', '3'), '--heads', '4'];
+const model = ['--width', option('width', '128'), '--layers', option('layers', '4'), '--heads', '4'];
 const outDir = option('out', 'benchmark_results');
 const runsDir = join(outDir, 'learning-runs');
 
