@@ -2,6 +2,7 @@
 // the model, and the held-out evaluation. One zod schema drives the flags, STATESET_* and --help.
 
 import { z } from 'zod';
+import { SftConfigSchema } from './sft-config.js';
 
 /** Flags of `quickstart`. */
 export const QuickstartConfigSchema = z
@@ -43,15 +44,11 @@ export const QuickstartConfigSchema = z
       .min(1)
       .default(100)
       .describe('Held-out support-lite tasks of the before and after evaluations (drawn with --seed).'),
-    width: z.number().int().positive().default(96).describe('Model width.'),
-    layers: z.number().int().positive().default(3).describe('Transformer blocks.'),
-    heads: z.number().int().positive().default(4).describe('Attention heads; must divide the width.'),
-    context: z
-      .number()
-      .int()
-      .positive()
-      .default(1280)
-      .describe('Context length in tokens (bytes); a support-lite conversation needs up to about 1210.'),
+    // The model is `sft`'s default model, so that the quickstart trains what `sft` trains.
+    width: SftConfigSchema.shape.width.describe('Model width.'),
+    layers: SftConfigSchema.shape.layers.describe('Transformer blocks.'),
+    heads: SftConfigSchema.shape.heads,
+    context: SftConfigSchema.shape.context,
     maxNewTokens: z
       .number()
       .int()

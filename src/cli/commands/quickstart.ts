@@ -21,9 +21,6 @@ import { SftConfigSchema } from './sft-config.js';
 import { sftCommand } from './sft.js';
 import { formatDuration } from './train-progress.js';
 
-/** Epochs asked of a time-limited SFT: more than the time allows, so the clock ends it. */
-export const TIMED_SFT_EPOCHS = 1000;
-
 /** The `quickstart` command. */
 export const quickstartCommand = defineCommand({
   name: 'quickstart',
@@ -62,9 +59,8 @@ async function runQuickstart(config: QuickstartConfig, io: CliIo): Promise<void>
       layers: config.layers,
       heads: config.heads,
       context: config.context,
-      ...(config.sftSteps > 0
-        ? { steps: config.sftSteps }
-        : { epochs: TIMED_SFT_EPOCHS, seconds: sftSeconds }),
+      // A time budget alone: sft takes the steps that fit and its schedule decays over them.
+      ...(config.sftSteps > 0 ? { steps: config.sftSteps } : { seconds: sftSeconds }),
       evalEpisodes: 0,
       seed: config.seed,
       out: runDir,
