@@ -77,16 +77,23 @@ const toolSchemasSchema = z.array(
 
 /** Reads and validates a τ-bench retail data folder; throws EnvironmentError('environment_data_invalid'). */
 export async function loadRetailData(dir: string): Promise<RetailData> {
-  const [users, orders, products, policy, toolSchemas] = await Promise.all([
+  // Read together, but report the first failure in file order, so the same bad folder always gets
+  // the same message (Promise.all would reject with whichever read failed first).
+  const settled = await Promise.allSettled([
     readJsonFile(dir, 'data/users.json', z.record(z.string(), userSchema)),
     readJsonFile(dir, 'data/orders.json', z.record(z.string(), orderSchema)),
     readJsonFile(dir, 'data/products.json', z.record(z.string(), productSchema)),
     readTextFile(dir, 'wiki.md'),
     readJsonFile(dir, 'tool_schemas.json', toolSchemasSchema),
-  ]);
+  ] as const);
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+  const [users, orders, products, policy, toolSchemas] = settled.map(
+    (result) => (result as PromiseFulfilledResult<unknown>).value,
+  );
   // The validated input is kept as parsed: zod's output would reorder keys and drop unknown ones.
   const database = deepFreeze({ users, orders, products } as RetailDatabase);
-  return { database, policy, toolSchemas: toolSchemas as RetailToolSchema[] };
+  return { database, policy: policy as string, toolSchemas: toolSchemas as RetailToolSchema[] };
 }
 
 /**
