@@ -52,8 +52,6 @@ async function sft(seed: number, seconds: number, name: string): Promise<string>
     '--mistake-rate',
     mistakeRate,
     ...model,
-    '--epochs',
-    '1000',
     '--seconds',
     String(seconds),
     '--eval-episodes',
