@@ -1,9 +1,10 @@
 // Flags of `stateset-agents chat`: the checkpoint, the tools it may call, and how it samples.
 
 import { z } from 'zod';
+import { CHAT_WORLD_NAMES } from '../../environments/chat-world.js';
 
 /** What the agent can act on: τ-bench retail's 16 tools, support-lite's 3 (both over the retail database), or none. */
-export const CHAT_ENVIRONMENTS = ['support-lite', 'retail', 'none'] as const;
+export const CHAT_ENVIRONMENTS = CHAT_WORLD_NAMES;
 
 /** Flags of `chat`. */
 export const ChatConfigSchema = z.object({

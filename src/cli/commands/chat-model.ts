@@ -10,7 +10,7 @@ import { ByteTokenizer } from '../../models/tokenizers/byte-tokenizer.js';
 import { parameterCount } from '../../models/transformer-params.js';
 import { createPolicyAgent } from '../../training/policy-agent.js';
 import type { ChatConfig } from './chat-config.js';
-import type { ChatWorld } from './chat-world.js';
+import type { ChatWorld } from '../../environments/chat-world.js';
 import { checkpointModelConfig } from './eval-agents.js';
 
 /** An agent for a chat, how to describe it, and what to release at the end. */

@@ -4,7 +4,7 @@
 import type { Agent } from '../../agents/agent.js';
 import type { AssistantMessage, Message } from '../../conversation/messages.js';
 import { isToolTurn } from '../../environments/answer-tool-turn.js';
-import type { ChatToolRunner, ChatWorld } from './chat-world.js';
+import type { ChatToolRunner, ChatWorld } from '../../environments/chat-world.js';
 
 /** What happened in a round, in order, for the REPL to print. */
 export type ChatEvent =

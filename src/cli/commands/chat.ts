@@ -7,7 +7,7 @@ import { ChatConfigSchema, type ChatConfig } from './chat-config.js';
 import { checkpointChatAgent, type ChatAgentFactory } from './chat-model.js';
 import { runChatRepl } from './chat-repl.js';
 import { ChatSession } from './chat-session.js';
-import { loadChatWorld, type ChatWorld } from './chat-world.js';
+import { loadChatWorld, type ChatWorld } from '../../environments/chat-world.js';
 
 /** Options of `runChat` beyond the configuration. */
 export type RunChatOptions = {
@@ -17,7 +17,12 @@ export type RunChatOptions = {
 
 /** Loads the world and agent, then runs the REPL on `io.stdin` (default `process.stdin`) until /exit or end of input. */
 export async function runChat(config: ChatConfig, io: CliIo, options: RunChatOptions = {}): Promise<void> {
-  const world = await loadChatWorld(config, io.env);
+  const world = await loadChatWorld({
+    env: config.env,
+    data: config.data,
+    system: config.system,
+    processEnv: io.env,
+  });
   const chatAgent = await (options.createAgent ?? checkpointChatAgent)({ config, world });
   try {
     const session = new ChatSession({ agent: chatAgent.agent, world, maxToolRounds: config.maxToolRounds });
