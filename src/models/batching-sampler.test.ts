@@ -60,6 +60,31 @@ describe('BatchingSampler', () => {
     await model.dispose();
   });
 
+  it("passes each request's tokens to its own hook as row 0, and a hook's stop ends only its request", async () => {
+    const { model, prefills } = countingModel();
+    const params = (i: number) => ({ maxNewTokens: 5, temperature: 1, seed: 7 + i });
+    const plain = await Promise.all(prompts.map((p, i) => model.batchingSampler.sample(p, params(i))));
+    const seen: number[][] = prompts.map(() => []);
+    const observed = await Promise.all(
+      prompts.map((p, i) =>
+        model.batchingSampler.sample(p, params(i), undefined, ({ row, token }) => {
+          expect(row).toBe(0);
+          seen[i].push(token);
+          return i === 2 && seen[i].length === 1 ? 'stop' : undefined;
+        }),
+      ),
+    );
+    expect(prefills()).toBe(2); // one batch each time
+    observed.forEach((result, i) => {
+      expect(seen[i]).toEqual(result.tokens);
+      if (i === 2) {
+        expect(result.tokens).toEqual(plain[2].tokens.slice(0, 1));
+        expect(result.finishReason).toBe('stop');
+      } else expect(result.tokens).toEqual(plain[i].tokens);
+    });
+    await model.dispose();
+  });
+
   it('fails only the bad request of a batch', async () => {
     const model = new LanguageModel({ config, seed: 3, threads: 1 });
     const good = model.batchingSampler.sample([1, 2], { maxNewTokens: 3, temperature: 0 });

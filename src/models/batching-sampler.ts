@@ -2,13 +2,23 @@
 // batched `sample` call, so each decode step serves every waiting conversation at once.
 
 import type { LanguageModel } from './language-model.js';
-import { sample, type SampledSequence, type SamplingParams, type SampleRequest } from './sampler.js';
+import {
+  sample,
+  type SampledSequence,
+  type SamplingParams,
+  type SampleRequest,
+  type TokenHook,
+} from './sampler.js';
 
 /** One queued request and where its answer goes. */
 type Pending = {
   readonly prompt: readonly number[];
   readonly params: SamplingParams;
   readonly decode?: SampleRequest['decode'];
+  /** This request's own hook (its row is always 0 here). */
+  readonly onToken?: TokenHook;
+  /** Tokens the hook has seen; a request that streamed some is not re-run alone. */
+  tokensSeen: number;
   readonly resolve: (sequence: SampledSequence) => void;
   readonly reject: (error: unknown) => void;
 };
@@ -38,14 +48,18 @@ export class BatchingSampler {
     this.maxBatch = options.maxBatch ?? 64;
   }
 
-  /** Samples one continuation of `prompt`; `params.seed` seeds this request's own stream. */
+  /**
+   * Samples one continuation of `prompt`; `params.seed` seeds this request's own stream. `onToken`
+   * sees this request's tokens as they are chosen (row 0) and may stop it; it does not stop the batch.
+   */
   sample(
     prompt: readonly number[],
     params: SamplingParams,
     decode?: SampleRequest['decode'],
+    onToken?: TokenHook,
   ): Promise<SampledSequence> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ prompt, params, decode, resolve, reject });
+      this.queue.push({ prompt, params, decode, onToken, tokensSeen: 0, resolve, reject });
       this.schedule();
     });
   }
@@ -75,22 +89,36 @@ export class BatchingSampler {
         params: { ...batch[0].params, maxNewTokens, seed: undefined },
         decode: batch[0].decode,
         rows: batch.map((p) => ({ seed: p.params.seed ?? 0, maxNewTokens: p.params.maxNewTokens })),
+        onToken: (event) => observe(batch[event.row], event),
       });
       batch.forEach((p, b) => p.resolve(sequences[b]));
     } catch (error) {
       if (batch.length === 1) batch[0].reject(error);
-      // One bad request must not fail its neighbours: retry each alone to find it.
+      // One bad request must not fail its neighbours: retry each alone to find it. A request whose
+      // hook already saw tokens fails instead, so no token reaches a hook twice.
       else
-        for (const p of batch)
-          sample(this.model, { prompts: [p.prompt], params: p.params, decode: p.decode }).then(
+        for (const p of batch) {
+          if (p.tokensSeen > 0) {
+            p.reject(error);
+            continue;
+          }
+          const onToken: TokenHook = (event) => observe(p, event);
+          sample(this.model, { prompts: [p.prompt], params: p.params, decode: p.decode, onToken }).then(
             ([s]) => p.resolve(s),
             p.reject,
           );
+        }
     } finally {
       this.running = false;
       if (this.queue.length > 0) this.schedule();
     }
   }
+}
+
+/** Passes a token to its request's hook as row 0, counting it. */
+function observe(pending: Pending, event: Parameters<TokenHook>[0]): 'stop' | void {
+  pending.tokensSeen++;
+  return pending.onToken?.({ ...event, row: 0 });
 }
 
 /** Requests batch together when everything but seed and maxNewTokens agrees. */

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { StatesetError } from '../errors.js';
 import { LanguageModel } from './language-model.js';
-import { sample, type SampleRequest, type SampledSequence } from './sampler.js';
+import { sample, type SampleRequest, type SampledSequence, type SampledToken } from './sampler.js';
 import { logSoftmaxRow } from './token-choice.js';
 
 /** KV-cache decode against full recomputation, both float32 on ONNX Runtime. */
@@ -213,6 +213,37 @@ describe('sample: stopping', () => {
       decode,
     });
     expect(unmatched).toEqual(greedy);
+  });
+
+  it('onToken sees every token as it is chosen, and "stop" ends only its row, keeping the token', async () => {
+    const model = tinyModel();
+    const params = { maxNewTokens: 6, temperature: 1, seed: 4 };
+    const plain = await sample(model, { prompts: PROMPTS, params });
+    const seen: SampledToken[] = [];
+    const observed = await sample(model, {
+      prompts: PROMPTS,
+      params,
+      onToken: (event) => void seen.push(event),
+    });
+    expect(observed).toEqual(plain);
+    PROMPTS.forEach((_, b) => {
+      const mine = seen.filter((event) => event.row === b);
+      expect(mine.map((event) => event.token)).toEqual(plain[b].tokens);
+      expect(mine.map((event) => event.logprob)).toEqual(plain[b].logprobs);
+    });
+    // Row 1 stops after its second token; the others run on as before.
+    let rowOne = 0;
+    const stopped = await sample(model, {
+      prompts: PROMPTS,
+      params,
+      onToken: ({ row }) => (row === 1 && ++rowOne === 2 ? 'stop' : undefined),
+    });
+    expect(stopped[1]).toEqual({
+      tokens: plain[1].tokens.slice(0, 2),
+      logprobs: plain[1].logprobs.slice(0, 2),
+      finishReason: 'stop',
+    });
+    expect([stopped[0], stopped[2]]).toEqual([plain[0], plain[2]]);
   });
 
   it('maxNewTokens bounds every row, down to a single token from the prefill', async () => {

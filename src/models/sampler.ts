@@ -34,6 +34,15 @@ export type SampledSequence = {
   readonly finishReason: 'stop' | 'length';
 };
 
+/** One token as it is chosen: its batch row, id and sampling logprob. */
+export type SampledToken = { readonly row: number; readonly token: number; readonly logprob: number };
+
+/**
+ * Called synchronously as each token is chosen, before the next decode step (for streaming). Return
+ * 'stop' to end that row now, with finish reason 'stop' and the token kept.
+ */
+export type TokenHook = (event: SampledToken) => 'stop' | void;
+
 /** A sampling request: prompts as token ids, and a decoder when stop strings are used. */
 export type SampleRequest = {
   readonly prompts: readonly (readonly number[])[];
@@ -45,6 +54,8 @@ export type SampleRequest = {
    * own `maxNewTokens` (at most `params.maxNewTokens`).
    */
   readonly rows?: readonly { readonly seed: number; readonly maxNewTokens: number }[];
+  /** Sees every token as it is chosen and may stop its row. */
+  readonly onToken?: TokenHook;
 };
 
 /** Generates continuations of every prompt in one batch. */
@@ -107,7 +118,12 @@ export async function sample(model: LanguageModel, request: SampleRequest): Prom
       row.tokens.push(picked.token);
       row.logprobs.push(picked.logprob);
       next[b] = BigInt(picked.token);
-      if (stopIds.has(picked.token) || hitsStopString(row.tokens, params.stopStrings, request.decode)) {
+      const hook = request.onToken?.({ row: b, token: picked.token, logprob: picked.logprob });
+      if (
+        hook === 'stop' ||
+        stopIds.has(picked.token) ||
+        hitsStopString(row.tokens, params.stopStrings, request.decode)
+      ) {
         row.done = true;
         row.finishReason = 'stop';
       } else if (row.tokens.length >= limits[b]) {
