@@ -97,6 +97,51 @@ export const ERROR_CATALOGUE = {
     status: 400,
     description: 'A metrics.jsonl line or evaluation summary file holds no usable metrics record.',
   },
+  store_unavailable: {
+    status: 503,
+    description: 'The conversation or trajectory store cannot be reached, or a command to it failed.',
+  },
+  conversation_not_found: {
+    status: 404,
+    description: 'No conversation with this id exists (or it expired).',
+  },
+  conversation_exists: { status: 409, description: 'A conversation with this id already exists.' },
+  conversation_conflict: {
+    status: 409,
+    description: 'An update kept losing to concurrent updates of the same conversation and gave up.',
+  },
+  trajectory_store_corrupt: {
+    status: 500,
+    description:
+      'A line of the trajectory store is malformed or torn (a crash mid-write); the message names it.',
+  },
+  request_invalid: {
+    status: 400,
+    description: 'The request body or a parameter is malformed or breaks a limit.',
+  },
+  unauthorized: { status: 401, description: 'No API key, or an unknown one, was presented.' },
+  forbidden: { status: 403, description: 'The API key lacks the scope this route needs.' },
+  not_found: { status: 404, description: 'No route matches this path.' },
+  model_not_found: { status: 404, description: 'The server does not serve the requested model.' },
+  method_not_allowed: { status: 405, description: 'The path exists but not with this HTTP method.' },
+  payload_too_large: { status: 413, description: 'The request body is larger than the configured limit.' },
+  unsupported_media_type: { status: 415, description: 'The request body is not JSON.' },
+  rate_limited: {
+    status: 429,
+    description: 'The API key sent more requests than its rate limit; see Retry-After.',
+  },
+  internal_error: {
+    status: 500,
+    description: 'The server failed unexpectedly; the request id finds it in the logs.',
+  },
+  model_unavailable: {
+    status: 503,
+    description: 'No model is loaded or reachable, so chat cannot be served.',
+  },
+  server_shutting_down: {
+    status: 503,
+    description: 'The server is shutting down and takes no new requests.',
+  },
 } as const satisfies Record<string, { status: number; description: string }>;
 
 /** A stable error code. */
