@@ -138,6 +138,14 @@ export const ERROR_CATALOGUE = {
     status: 503,
     description: 'No model is loaded or reachable, so chat cannot be served.',
   },
+  overloaded: {
+    status: 503,
+    description: 'The model backend has as many calls in flight (and queued) as allowed; see Retry-After.',
+  },
+  circuit_open: {
+    status: 503,
+    description: 'The model backend kept failing, so its circuit breaker refuses calls for a while.',
+  },
   server_shutting_down: {
     status: 503,
     description: 'The server is shutting down and takes no new requests.',
