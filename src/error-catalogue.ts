@@ -97,6 +97,23 @@ export const ERROR_CATALOGUE = {
     status: 400,
     description: 'A metrics.jsonl line or evaluation summary file holds no usable metrics record.',
   },
+  conversation_busy: {
+    status: 409,
+    description: 'The conversation is taking another turn; send the message again when it finishes.',
+  },
+  conversation_finished: {
+    status: 409,
+    description: 'The conversation has finished (terminal tool, turn limit or DELETE) and takes no messages.',
+  },
+  conversation_turn_timeout: {
+    status: 504,
+    description: 'A conversation turn (model calls and tool calls) ran past its time limit and was dropped.',
+  },
+  training_job_not_found: { status: 404, description: 'No training job with this id exists on this server.' },
+  training_job_limit: {
+    status: 429,
+    description: 'Too many training jobs are running or queued; retry when one finishes.',
+  },
   store_unavailable: {
     status: 503,
     description: 'The conversation or trajectory store cannot be reached, or a command to it failed.',
