@@ -234,6 +234,17 @@ export {
   type TauReplayResult,
 } from './environments/retail/tau-replay.js';
 export { databaseHash } from './environments/retail/database-hash.js';
+export {
+  DEFAULT_MISTAKE_RATE,
+  SupportLiteTeacher,
+  type SupportLiteTeacherOptions,
+} from './environments/support-lite/teacher.js';
+export { TEACHER_MISTAKES, type TeacherMistake } from './environments/support-lite/teacher-mistakes.js';
+export {
+  generateDemonstrations,
+  type Demonstration,
+  type GenerateDemonstrationsOptions,
+} from './environments/support-lite/teacher-demonstrations.js';
 export { canonicalJson } from './environments/retail/canonical-json.js';
 
 // Rewards: reward contracts, the weighted rubric, built-in rewards and the group LLM judge.
@@ -262,7 +273,15 @@ export { TRAINING_PROFILES, type TrainingProfile } from './training/training-pro
 export { parseTrainingConfig, resolveTrainingConfig } from './training/resolve-training-config.js';
 export { TRAINING_METRICS } from './training/metric-names.js';
 export { createPolicyAgent, compactToolsPrompt, type PolicyAgentOptions } from './training/policy-agent.js';
-export { runSft, trajectorySftSequences, type SftOptions, type SftResult } from './training/sft.js';
+export {
+  runSft,
+  SFT_METRICS,
+  trajectorySftSequences,
+  type SftOptions,
+  type SftResult,
+} from './training/sft.js';
+export { sftLoss, type SftLossOptions } from './training/sft-loss.js';
+export { tokenizeChatExamples, type TokenizeChatExamplesOptions } from './training/chat-dataset-tokens.js';
 export { runRejectionSamplingFineTuning, selectBestOfGroups } from './training/rejection-sampling.js';
 export { parseChatJsonl, readChatJsonl, type ChatExample } from './training/chat-dataset.js';
 

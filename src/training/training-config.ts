@@ -14,9 +14,12 @@ export const LOSS_NORMALISATIONS = ['grpo', 'dr_grpo', 'dapo', 'bnpo'] as const;
 /** Named sets of optimisation settings; see `TRAINING_PROFILES`. */
 export const PROFILE_NAMES = ['conservative', 'balanced', 'aggressive'] as const;
 
-/** The default model: GPT-2 style, byte vocabulary, a context that holds a support-lite conversation; `model` overrides it field by field. */
+/**
+ * The default model: GPT-2 style, byte vocabulary, a context that holds a support-lite conversation
+ * (compact tools: median 934, longest about 1,210 tokens, as `sft`'s default); `model` overrides it field by field.
+ */
 export const DEFAULT_TRAINING_MODEL = {
-  contextLength: 1024,
+  contextLength: 1280,
   width: 64,
   layers: 2,
   heads: 4,
@@ -90,7 +93,9 @@ export const TrainingConfigSchema = z
       .positive()
       .default(1)
       .describe('Sampling temperature of rollouts; other than 1, old logprobs are recomputed untempered.'),
-    maxNewTokens: count(1).default(96).describe('Most tokens the policy samples per turn.'),
+    maxNewTokens: count(1)
+      .default(160)
+      .describe('Most tokens the policy samples per turn (a support-lite cancel call is about 130).'),
     maxTurns: count(1).default(8).describe('An episode ends after this many agent turns.'),
     concurrency: count(1).default(16).describe('Episodes in flight at once.'),
     toolPrompt: z

@@ -37,7 +37,12 @@ export const ChatConfigSchema = z.object({
     .default('compact')
     .describe('How tools are described in the system prompt; use what the model was trained with.'),
   temperature: z.number().min(0).default(0).describe('Sampling temperature; 0: greedy.'),
-  maxNewTokens: z.number().int().min(1).default(96).describe('Most tokens the model samples per reply.'),
+  maxNewTokens: z
+    .number()
+    .int()
+    .min(1)
+    .default(160)
+    .describe('Most tokens the model samples per reply (a support-lite cancel call is about 130).'),
   maxToolRounds: z
     .number()
     .int()

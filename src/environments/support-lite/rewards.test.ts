@@ -134,6 +134,25 @@ describe('support-lite rewards', () => {
     expect(rightAnswer(long)).toBe(1);
   });
 
+  it('doing nothing scores 0: policy needs a required tool called, brevity a right answer', async () => {
+    const silent = await play(`status:${PENDING}`, [say('Ok.')]);
+    expect(silent.score.parts).toEqual({
+      right_tool: 0,
+      right_arguments: 0,
+      right_answer: 0,
+      policy: 0,
+      brevity: 0,
+    });
+    expect(silent.score.total).toBe(0);
+    const wrong = await play(`status:${PENDING}`, [
+      call('get_order_details', { order_id: PENDING }),
+      say('It is delivered.'),
+    ]);
+    expect(policyRespected(wrong)).toBe(1);
+    expect(brevity(wrong)).toBe(0);
+    expect(wrong.score.total).toBeCloseTo(0.5, 10);
+  });
+
   it('needs the final state', async () => {
     const { trajectory } = await play(`status:${PENDING}`, [say('hi')]);
     expect(() => rightTool({ trajectory })).toThrow(/final state/);

@@ -1,5 +1,7 @@
 // support-lite's reward parts, each a function of the trajectory and the final state: the right
 // tool, the right arguments, the right final answer (and effect), the policy kept, and brevity.
+// Policy and brevity are gated (policy on a required tool called, brevity on the right answer), so
+// that doing nothing scores 0: RL from a weak start otherwise drifts towards saying little.
 
 import type { ToolCall } from '../../conversation/messages.js';
 import type { Trajectory } from '../../conversation/trajectory.js';
@@ -100,10 +102,17 @@ export function rightAnswer(outcome: SupportLiteOutcome): number {
   }
 }
 
-/** 0 when the agent called cancel_pending_order on anything but a pending order the customer asked to cancel; else 1. */
+/**
+ * 1 when the agent acted (called at least one of the required tools) and never called
+ * cancel_pending_order on anything but a pending order the customer asked to cancel; else 0.
+ * Gated on acting so that a conversation that calls no tool earns nothing for "breaking no rule".
+ */
 export function policyRespected(outcome: SupportLiteOutcome): number {
   const { scenario } = stateOf(outcome);
-  const violation = toolCallsOf(outcome.trajectory).some(
+  const calls = toolCallsOf(outcome.trajectory);
+  const required = new Set(requiredTools(scenario));
+  if (!calls.some((call) => required.has(call.name))) return 0;
+  const violation = calls.some(
     (call) =>
       call.name === 'cancel_pending_order' &&
       !(scenario.shouldCancel && call.arguments.order_id === scenario.orderId),
@@ -112,17 +121,23 @@ export function policyRespected(outcome: SupportLiteOutcome): number {
 }
 
 /**
- * Fewer turns and a short answer: min(1, ideal / turns) · min(1, BRIEF_ANSWER_CHARS / answer length),
- * where ideal = required tool calls + one question for a missing order id + the answer.
+ * For a right answer, fewer turns and a short answer: min(1, ideal / turns) · min(1,
+ * BRIEF_ANSWER_CHARS / answer length), where ideal = required tool calls + one question for a
+ * missing order id + the answer; 0 when `rightAnswer` is 0 (a short wrong answer is not brief, it is wrong).
  */
 export function brevity(outcome: SupportLiteOutcome): number {
+  if (rightAnswer(outcome) === 0) return 0;
   const ideal = requiredTools(stateOf(outcome).scenario).length + 2;
   const turns = Math.max(1, outcome.trajectory.turns.length);
   const length = finalAnswerOf(outcome.trajectory).length;
   return Math.min(1, ideal / turns) * Math.min(1, BRIEF_ANSWER_CHARS / Math.max(1, length));
 }
 
-/** The parts by name, with their weights in `supportLiteScore` (they sum to 1). */
+/**
+ * The parts by name, with their weights in `supportLiteScore` (they sum to 1). With the gates of
+ * policy and brevity, a conversation that calls no required tool and answers wrongly scores 0; a
+ * success (total ≥ 0.9) needs the right answer and a required tool, so the gates change no success.
+ */
 export const SUPPORT_LITE_REWARD_PARTS = [
   { name: 'right_tool', weight: 0.2, score: rightTool },
   { name: 'right_arguments', weight: 0.2, score: rightArguments },
