@@ -167,6 +167,10 @@ export const ERROR_CATALOGUE = {
     status: 503,
     description: 'The server is shutting down and takes no new requests.',
   },
+  not_ready: {
+    status: 503,
+    description: 'A readiness check failed; the response names each check and why.',
+  },
 } as const satisfies Record<string, { status: number; description: string }>;
 
 /** A stable error code. */
