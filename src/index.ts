@@ -51,7 +51,11 @@ export {
   saveCheckpoint,
   type TrainingState,
 } from './models/checkpoint.js';
-export { hfLlamaToTransformerConfig, loadHfLlama, type HfLlamaModel } from './models/hf-llama-weights.js';
+export { hfLlamaToTransformerConfig, type HfLlamaConfigOptions } from './models/hf-llama-config.js';
+export { loadHfLlama, mapHfLlamaWeights, hfLlamaName, type HfLlamaModel } from './models/hf-llama-weights.js';
+export { loadHfModelDirectory, type HfModelDirectory } from './models/hf-model-directory.js';
+export { readHfGenerationConfig, type HfGenerationConfig } from './models/hf-generation-config.js';
+export { rotaryInverseFrequencies, type RopeScaling } from './models/rope-scaling.js';
 export {
   BYTE_VOCAB_SIZE,
   ByteTokenizer,

@@ -5,6 +5,7 @@
 import { EngineError } from '../errors.js';
 import type { Graph } from '../engine/graph.js';
 import type { Value } from '../engine/ir.js';
+import { rotaryInverseFrequencies } from './rope-scaling.js';
 import type { TransformerConfig } from './transformer-config.js';
 
 /** A decode-step cache: additive bias over cached slots and each layer's past keys and values. */
@@ -79,9 +80,14 @@ function rotaryTables(g: Graph, config: TransformerConfig, positions: Value): [V
   const rows = config.contextLength;
   const cos = new Array<number>(rows * D);
   const sin = new Array<number>(rows * D);
+  const frequencies = rotaryInverseFrequencies({
+    headSize: D,
+    theta: config.ropeTheta,
+    scaling: config.ropeScaling,
+  });
   for (let t = 0; t < rows; t++) {
     for (let i = 0; i < half; i++) {
-      const angle = t / Math.pow(config.ropeTheta, (2 * i) / D);
+      const angle = t * frequencies[i];
       cos[t * D + i] = cos[t * D + i + half] = Math.cos(angle);
       sin[t * D + i] = sin[t * D + i + half] = Math.sin(angle);
     }

@@ -1,79 +1,14 @@
-// Hugging Face Llama checkpoints (transformers' LlamaForCausalLM): config.json → TransformerConfig, and
-// safetensors tensor names → our parameter names. Single-file checkpoints only; sharding comes later.
+// Hugging Face Llama checkpoints (transformers' LlamaForCausalLM): safetensors tensor names → our
+// parameter names, decoded to float32, from a single file or shards (see hf-safetensors-files.ts).
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { ModelError } from '../errors.js';
-import { readSafetensors } from '../engine/safetensors.js';
 import { toFloat32, type SafetensorsTensor } from '../engine/safetensors-dtype.js';
-import { resolveTransformerConfig, type TransformerConfig } from './transformer-config.js';
+import { hfLlamaToTransformerConfig, type HfLlamaConfigOptions } from './hf-llama-config.js';
+import { readHfSafetensors } from './hf-safetensors-files.js';
+import type { TransformerConfig } from './transformer-config.js';
 import { parameterSpecs, type ParameterSet } from './transformer-params.js';
-
-/** The config.json fields we read; defaults are LlamaConfig's. Other keys (architectures, ids) are ignored. */
-const HfLlamaConfigSchema = z.looseObject({
-  vocab_size: z.number().int().positive().describe('Number of token ids.'),
-  hidden_size: z.number().int().positive().describe('Model width C.'),
-  num_hidden_layers: z.number().int().positive().describe('Number of decoder layers L.'),
-  num_attention_heads: z.number().int().positive().describe('Query heads H.'),
-  num_key_value_heads: z.number().int().positive().nullish().describe('Key/value heads K; defaults to H.'),
-  head_dim: z.number().int().positive().nullish().describe('Head size D; must be hidden_size / H.'),
-  intermediate_size: z.number().int().positive().describe('MLP width M.'),
-  rms_norm_eps: z.number().positive().default(1e-6).describe('RMSNorm epsilon.'),
-  rope_theta: z.number().positive().default(10000).describe('Rotary base frequency.'),
-  rope_scaling: z.unknown().optional().describe('Rotary scaling; only null (none) is supported.'),
-  max_position_embeddings: z.number().int().positive().default(2048).describe('Context length.'),
-  tie_word_embeddings: z.boolean().default(false).describe('LM head shares the token embedding.'),
-  hidden_act: z.literal('silu').default('silu').describe('MLP activation; SwiGLU needs silu.'),
-  attention_bias: z.literal(false).default(false).describe('Biases in q/k/v/o; unsupported.'),
-  mlp_bias: z.literal(false).default(false).describe('Biases in the MLP; unsupported.'),
-});
-
-/**
- * Our configuration for a Hugging Face Llama config.json: RMSNorm, SwiGLU, rotary positions, no
- * biases. Throws ModelError('invalid_model_config') for rope_scaling, a head_dim other than
- * hidden_size / num_attention_heads, or fields our engine cannot represent.
- */
-export function hfLlamaToTransformerConfig(configJson: unknown): TransformerConfig {
-  const parsed = HfLlamaConfigSchema.safeParse(configJson);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ModelError(
-      'invalid_model_config',
-      `Llama config.json ${issue.path.join('.') || '(root)'}: ${issue.message}`,
-    );
-  }
-  const hf = parsed.data;
-  if (hf.rope_scaling !== undefined && hf.rope_scaling !== null) {
-    throw new ModelError(
-      'invalid_model_config',
-      `Llama config.json rope_scaling ${JSON.stringify(hf.rope_scaling)} is not supported; only null is`,
-    );
-  }
-  const headSize = hf.hidden_size / hf.num_attention_heads;
-  if (hf.head_dim != null && hf.head_dim !== headSize) {
-    throw new ModelError(
-      'invalid_model_config',
-      `Llama config.json head_dim ${hf.head_dim} differs from hidden_size / num_attention_heads = ${headSize}; only the latter is supported`,
-    );
-  }
-  return resolveTransformerConfig({
-    vocabSize: hf.vocab_size,
-    contextLength: hf.max_position_embeddings,
-    width: hf.hidden_size,
-    layers: hf.num_hidden_layers,
-    heads: hf.num_attention_heads,
-    kvHeads: hf.num_key_value_heads ?? hf.num_attention_heads,
-    mlpWidth: hf.intermediate_size,
-    norm: 'rmsnorm',
-    normEpsilon: hf.rms_norm_eps,
-    activation: 'swiglu',
-    positions: 'rotary',
-    ropeTheta: hf.rope_theta,
-    tiedHead: hf.tie_word_embeddings,
-    bias: false,
-  });
-}
 
 /** The Hugging Face name of one of our parameter names (see `parameterSpecs`). */
 export function hfLlamaName(name: string): string {
@@ -105,15 +40,21 @@ export function hfLlamaName(name: string): string {
 export type MapHfLlamaWeightsOptions = {
   readonly tensors: ReadonlyMap<string, SafetensorsTensor>;
   readonly config: TransformerConfig;
+  /** The file each tensor came from, named in errors (shards). */
+  readonly files?: ReadonlyMap<string, string>;
 };
 
 /**
  * Our parameters from Hugging Face Llama tensors (linear weights are (out, in) in both), decoded to
- * float32. Throws ModelError('checkpoint_mismatch') naming a tensor that is missing, has the wrong
+ * float32 (F32 tensors are used as they are, without a copy). Throws ModelError('checkpoint_mismatch') naming a tensor that is missing, has the wrong
  * shape, or is not a parameter of this config.
  */
 export function mapHfLlamaWeights(options: MapHfLlamaWeightsOptions): ParameterSet {
   const { tensors, config } = options;
+  const where = (hfName: string) => {
+    const file = options.files?.get(hfName);
+    return file === undefined ? '' : ` (in ${file})`;
+  };
   const parameters: ParameterSet = new Map();
   const used = new Set<string>();
   for (const spec of parameterSpecs(config)) {
@@ -128,17 +69,18 @@ export function mapHfLlamaWeights(options: MapHfLlamaWeightsOptions): ParameterS
     if (tensor.shape.length !== spec.shape.length || tensor.shape.some((d, i) => d !== spec.shape[i])) {
       throw new ModelError(
         'checkpoint_mismatch',
-        `Llama checkpoint tensor "${hfName}" has shape [${tensor.shape.join(', ')}], the config needs [${spec.shape.join(', ')}]`,
+        `Llama checkpoint tensor "${hfName}"${where(hfName)} has shape [${tensor.shape.join(', ')}], the config needs [${spec.shape.join(', ')}]`,
       );
     }
-    parameters.set(spec.name, toFloat32(tensor));
+    // readSafetensors already copied F32 data; other float types are decoded into a new array.
+    parameters.set(spec.name, tensor.dtype === 'F32' ? tensor.data : toFloat32(tensor));
     used.add(hfName);
   }
   for (const hfName of tensors.keys()) {
     if (used.has(hfName) || isDerived(hfName, config)) continue;
     throw new ModelError(
       'checkpoint_mismatch',
-      `Llama checkpoint has tensor "${hfName}", which is not a parameter of this config`,
+      `Llama checkpoint has tensor "${hfName}"${where(hfName)}, which is not a parameter of this config`,
     );
   }
   return parameters;
@@ -153,20 +95,30 @@ function isDerived(hfName: string, config: TransformerConfig): boolean {
 }
 
 /** A model read from a Hugging Face Llama directory. */
-export type HfLlamaModel = { readonly config: TransformerConfig; readonly parameters: ParameterSet };
+export type HfLlamaModel = {
+  readonly config: TransformerConfig;
+  readonly parameters: ParameterSet;
+  /** config.json as read, for the fields our config does not keep (eos_token_id). */
+  readonly configJson: Readonly<Record<string, unknown>>;
+};
 
-/** Reads `config.json` and a single `model.safetensors` from a Hugging Face Llama directory. */
-export async function loadHfLlama(dir: string): Promise<HfLlamaModel> {
+/**
+ * Reads `config.json` and the weights (`model.safetensors`, or shards with their index) of a Hugging
+ * Face Llama directory; BF16, F16 and F64 weights become float32.
+ */
+export async function loadHfLlama(dir: string, options: HfLlamaConfigOptions = {}): Promise<HfLlamaModel> {
   const configPath = join(dir, 'config.json');
-  let configJson: unknown;
+  let configJson: Record<string, unknown>;
   try {
-    configJson = JSON.parse(await readFile(configPath, 'utf8'));
+    configJson = JSON.parse(await readFile(configPath, 'utf8')) as Record<string, unknown>;
   } catch (error) {
     throw new ModelError('invalid_model_config', `cannot read Llama config ${configPath}: ${String(error)}`, {
       cause: error,
     });
   }
-  const config = hfLlamaToTransformerConfig(configJson);
-  const { tensors } = readSafetensors(await readFile(join(dir, 'model.safetensors')));
-  return { config, parameters: mapHfLlamaWeights({ tensors, config }) };
+  const config = hfLlamaToTransformerConfig(configJson, options);
+  const read = await readHfSafetensors(dir);
+  const tensors = new Map([...read].map(([name, entry]) => [name, entry.tensor]));
+  const files = new Map([...read].map(([name, entry]) => [name, entry.file]));
+  return { config, parameters: mapHfLlamaWeights({ tensors, config, files }), configJson };
 }

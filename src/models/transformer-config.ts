@@ -3,6 +3,7 @@
 
 import { z } from 'zod';
 import { ModelError } from '../errors.js';
+import { RopeScalingSchema } from './rope-scaling.js';
 
 /** The schema of a transformer LM configuration; every field documented, with a default. */
 export const TransformerConfigSchema = z
@@ -29,6 +30,9 @@ export const TransformerConfigSchema = z
     activation: z.enum(['gelu', 'swiglu']).default('gelu').describe('MLP activation: GELU (tanh) or SwiGLU.'),
     positions: z.enum(['learned', 'rotary']).default('learned').describe('Position encoding.'),
     ropeTheta: z.number().positive().default(10000).describe('Rotary base frequency theta.'),
+    ropeScaling: RopeScalingSchema.optional().describe(
+      'Rotary scaling of a long-context checkpoint (linear or llama3); absent: none.',
+    ),
     tiedHead: z.boolean().default(true).describe('Share the LM head with the token embedding.'),
     bias: z.boolean().default(true).describe('Use biases in linear layers.'),
     initStd: z.number().positive().default(0.02).describe('Standard deviation of the weight initialisation.'),

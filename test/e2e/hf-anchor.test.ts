@@ -10,11 +10,8 @@ import { ModelError } from '../../src/errors.js';
 import { runReference } from '../../src/engine/reference-executor.js';
 import { readSafetensors } from '../../src/engine/safetensors.js';
 import { float32ToBfloat16Bits, type SafetensorsTensor } from '../../src/engine/safetensors-dtype.js';
-import {
-  hfLlamaToTransformerConfig,
-  loadHfLlama,
-  mapHfLlamaWeights,
-} from '../../src/models/hf-llama-weights.js';
+import { hfLlamaToTransformerConfig } from '../../src/models/hf-llama-config.js';
+import { loadHfLlama, mapHfLlamaWeights } from '../../src/models/hf-llama-weights.js';
 import { LanguageModel, packSequences } from '../../src/models/language-model.js';
 import { buildLogprobGraph } from '../../src/models/lm-graphs.js';
 import { sample } from '../../src/models/sampler.js';
@@ -136,7 +133,7 @@ describe('hfLlamaToTransformerConfig', () => {
   });
 
   it.each([
-    ['rope_scaling', { rope_scaling: { rope_type: 'linear', factor: 2 } }, /rope_scaling/],
+    ['rope_scaling yarn', { rope_scaling: { rope_type: 'yarn', factor: 2 } }, /rope_scaling type "yarn"/],
     ['head_dim', { head_dim: 32 }, /head_dim 32/],
     ['attention_bias', { attention_bias: true }, /attention_bias/],
     ['hidden_act', { hidden_act: 'gelu' }, /hidden_act/],
