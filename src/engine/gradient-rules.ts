@@ -29,6 +29,7 @@ export function gradientRule(context: GradientContext): (Value | undefined)[] {
     case 'oneHot':
     case 'causalMask':
     case 'stopGradient':
+    case 'dropoutMask': // a function of like's shape and the seed only
       return [];
     case 'unary':
       return [unaryGradient(g, spec.op, inputs[0], y, gy)];

@@ -2,6 +2,7 @@
 
 import { EngineError } from '../errors.js';
 import type { BinaryOp, CompareOp, DType, Dim, Node, OpSpec, Shape, UnaryOp, Value } from './ir.js';
+import { DROPOUT_MODULUS } from './dropout-hash.js';
 import { broadcastShapes, formatShape, normalizeAxis, reshapeShape } from './shapes.js';
 
 /** A computation graph under construction: nodes in topological order plus named outputs. */
@@ -329,6 +330,25 @@ export class Graph {
 
   stopGradient(x: Value): Value {
     return this.push({ kind: 'stopGradient' }, [x], x.dtype, x.shape);
+  }
+
+  /** An inverted-dropout mask shaped like `like` (0, or 1/(1 − rate) where kept) from an int64 scalar seed. */
+  dropoutMask(like: Value, seed: Value, options: { rate: number; salt: number }): Value {
+    this.expectDtype(seed, 'int64', 'dropoutMask seed');
+    if (seed.shape.length !== 0)
+      throw new EngineError(
+        'shape_mismatch',
+        `dropoutMask: seed must be a scalar, got ${formatShape(seed.shape)}`,
+      );
+    const { rate, salt } = options;
+    if (!(rate >= 0 && rate < 1))
+      throw new EngineError('invalid_graph', `dropoutMask: rate must be in [0, 1), got ${rate}`);
+    if (!Number.isInteger(salt) || salt < 0 || salt >= DROPOUT_MODULUS)
+      throw new EngineError(
+        'invalid_graph',
+        `dropoutMask: salt must be an integer in [0, 2^31 − 1), got ${salt}`,
+      );
+    return this.push({ kind: 'dropoutMask', rate, salt }, [like, seed], 'float32', like.shape);
   }
 
   /** Looks a node up by id. */

@@ -50,6 +50,10 @@ export type CompareOp = 'equal' | 'less' | 'greater';
  * - causalMask(scores): an additive float32 bias shaped like the last two axes (T, S) of `scores`:
  *   0 where key j <= query i + (S - T), else MASK_VALUE. (Queries are the last T of S positions.)
  * - stopGradient(x): identity forward, zero gradient.
+ * - dropoutMask(like, seed): float32 shaped like `like`; row-major element i is 1 / (1 − rate) when
+ *   dropoutHash(i, dropoutKey(seed, salt)) ≥ dropoutThreshold(rate) (dropout-hash.ts), else 0. `seed` is
+ *   an int64 scalar fed per step; `salt` (an integer in [0, 2^31 − 1)) tells masks of one step apart.
+ *   Multiplying by it is inverted dropout (Srivastava et al. 2014); it has no gradient of its own.
  */
 export type OpSpec =
   | { readonly kind: 'input'; readonly name: string }
@@ -83,7 +87,8 @@ export type OpSpec =
   | { readonly kind: 'oneHot'; readonly depth: number }
   | { readonly kind: 'targetLogprobs' }
   | { readonly kind: 'causalMask' }
-  | { readonly kind: 'stopGradient' };
+  | { readonly kind: 'stopGradient' }
+  | { readonly kind: 'dropoutMask'; readonly rate: number; readonly salt: number };
 
 /** The kinds of op the engine knows. */
 export type OpKind = OpSpec['kind'];
@@ -117,6 +122,7 @@ export const OP_KINDS: readonly OpKind[] = [
   'targetLogprobs',
   'causalMask',
   'stopGradient',
+  'dropoutMask',
 ];
 
 /** The additive bias of masked attention positions: finite, so fully masked rows stay finite. */

@@ -5,6 +5,7 @@ import { EngineError } from '../errors.js';
 import type { Dim, Node, Shape } from './ir.js';
 import { MASK_VALUE } from './ir.js';
 import { MICROSOFT_DOMAIN } from './onnx-proto.js';
+import { lowerDropoutMask } from './onnx-lowering-dropout.js';
 import {
   floatAttr,
   intAttr,
@@ -200,6 +201,9 @@ export function lowerNode(node: Node, context: LoweringContext): void {
       return;
     case 'stopGradient':
       emitter.node('Identity', [x], { output });
+      return;
+    case 'dropoutMask':
+      lowerDropoutMask(context, spec.rate, spec.salt);
       return;
     case 'input':
     case 'constant':

@@ -268,6 +268,10 @@ export const OP_CASES: readonly OpCase[] = [
   opCase('stopGradient x*sg(y)', (c, g) =>
     g.mul(c.float('x', [2, 3]), g.stopGradient(c.float('y', [2, 3], SYMMETRIC, false))),
   ),
+  opCase('dropoutMask rate 0.5 times x', (c, g) => {
+    const x = c.float('x', [2, 3, 4]);
+    return g.mul(x, g.dropoutMask(x, c.int('seed', [], 1000), { rate: 0.5, salt: 7 }));
+  }),
 ];
 
 /**

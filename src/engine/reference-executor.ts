@@ -35,6 +35,7 @@ import {
   rmsNormKernel,
   softmaxKernel,
 } from './reference-math.js';
+import { dropoutMaskKernel } from './reference-random.js';
 import { toReferenceTensor, type Feed, type ReferenceTensor } from './reference-tensor.js';
 import { formatShape, sizeOf } from './shapes.js';
 
@@ -199,6 +200,8 @@ function evaluate(node: Node, args: readonly ReferenceTensor[]): ReferenceTensor
       return causalMaskKernel(x);
     case 'stopGradient':
       return x;
+    case 'dropoutMask':
+      return dropoutMaskKernel(x, y, spec.rate, spec.salt);
     default:
       throw new EngineError(
         'unknown_op',
