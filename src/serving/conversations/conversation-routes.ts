@@ -69,17 +69,17 @@ export function conversationRoutes(options: ConversationRoutesOptions = {}): Ser
       }
     });
 
-    app.post<{ Params: IdParams }>('/v1/conversations/:id/messages', route, async (request, reply) => {
+    app.post<{ Params: IdParams }>('/v1/conversations/:id/messages', route, async (request) => {
       const body = parseBody(messageBody(limits), request.body);
       const turn = await service.send(callerOf(request), request.params.id, body.content);
       return turnView(turn);
     });
 
-    app.get<{ Params: IdParams }>('/v1/conversations/:id', route, async (request, reply) =>
+    app.get<{ Params: IdParams }>('/v1/conversations/:id', route, async (request) =>
       conversationView(await service.get(callerOf(request), request.params.id)),
     );
 
-    app.delete<{ Params: IdParams }>('/v1/conversations/:id', route, async (request, reply) => {
+    app.delete<{ Params: IdParams }>('/v1/conversations/:id', route, async (request) => {
       const { stopReason } = await service.remove(callerOf(request), request.params.id);
       return { id: request.params.id, deleted: true, stopReason };
     });
