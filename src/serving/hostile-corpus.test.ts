@@ -2,6 +2,7 @@
 // envelope, and the server keeps serving afterwards.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EchoBackend } from './test-support/echo-backend.js';
 import { buildTestServer, type TestServer } from './test-support/test-server.js';
 
 const ALICE = { authorization: 'Bearer sk-alice' };
@@ -347,6 +348,6 @@ describe('hostile requests', () => {
     expect(response.json().choices[0].message.content).toBe('olleh');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect((await server.app.inject({ url: '/healthz' })).statusCode).toBe(200);
-    expect((server.backend as { requests: unknown[] }).requests).toHaveLength(1);
+    expect((server.backend as EchoBackend).requests).toHaveLength(1);
   });
 });
