@@ -6,6 +6,8 @@ import type { BackendReadiness, ChatBackend, Completion, CompletionRequest } fro
 /** Wraps `inner`; while closed, calls wait (and `entered` resolves when one is waiting). */
 export class GatedBackend implements ChatBackend {
   readonly modelId: string;
+  /** The request of the last call that waited at the gate. */
+  waiting: CompletionRequest | undefined;
   #open = true;
   #release: (() => void) | undefined;
   #gate: Promise<void> = Promise.resolve();
@@ -38,6 +40,7 @@ export class GatedBackend implements ChatBackend {
 
   async complete(request: CompletionRequest): Promise<Completion> {
     if (!this.#open) {
+      this.waiting = request;
       this.#entered?.();
       await this.#gate;
     }
