@@ -24,6 +24,9 @@ export const CapturedConversationSchema = z.strictObject({
   capturedAt: z.string(),
 }) satisfies z.ZodType<CapturedConversation>;
 
+/** A stored line that a reader could not use: its 1-based number and what is wrong with it. */
+export type InvalidLine = { readonly line: number; readonly message: string };
+
 /** The result of parsing one line. */
 export type CapturedLineParse =
   | { readonly ok: true; readonly value: CapturedConversation }

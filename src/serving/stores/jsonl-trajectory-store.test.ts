@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CapturedConversation } from '../trajectory-store.js';
-import { type InvalidLine, JsonlTrajectoryStore } from './jsonl-trajectory-store.js';
+import type { InvalidLine } from './captured-conversation-json.js';
+import { JsonlTrajectoryStore } from './jsonl-trajectory-store.js';
 import { sampleCapture } from './test-support/sample-capture.js';
 
 const folder = () => mkdtempSync(join(tmpdir(), 'jsonl-trajectories-'));

@@ -6,12 +6,13 @@ import { constants } from 'node:fs';
 import { access, type FileHandle, mkdir, open, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { CapturedConversation, TrajectoryStore } from '../trajectory-store.js';
-import { capturedConversationJson, parseCapturedConversation } from './captured-conversation-json.js';
+import {
+  capturedConversationJson,
+  type InvalidLine,
+  parseCapturedConversation,
+} from './captured-conversation-json.js';
 import { fileLines } from './file-lines.js';
 import { StoreError } from './store-error.js';
-
-/** A line `read` could not use: its 1-based number and what is wrong with it. */
-export type InvalidLine = { readonly line: number; readonly message: string };
 
 /** Options of `JsonlTrajectoryStore`. */
 export type JsonlTrajectoryStoreOptions = {
