@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { hashApiKey } from './api-keys.js';
+import { requireScope } from './auth-hook.js';
 import { METRIC } from './metric-names.js';
 import { buildTestServer, type TestServer } from './test-support/test-server.js';
 
@@ -69,6 +70,29 @@ describe('API keys and scopes', () => {
       headers: { authorization: 'Bearer sk-train-2' },
     });
     expect(trainer.json()).toEqual({ keyId: 'trainer', scopes: ['train'] });
+  });
+
+  it('lets handlers require a further scope with requireScope', async () => {
+    server = await buildTestServer({
+      config: { apiKeys: KEYS },
+      plugins: [
+        (app) =>
+          void app.get('/v1/audit', { config: { scope: 'chat' } }, async (request) =>
+            requireScope(request, 'admin'),
+          ),
+      ],
+    });
+    const alice = await server.app.inject({
+      url: '/v1/audit',
+      headers: { authorization: 'Bearer sk-alice-1' },
+    });
+    expect(alice.statusCode).toBe(403);
+    expect(alice.json().error).toMatchObject({ code: 'forbidden', message: 'this needs the "admin" scope' });
+    const root = await server.app.inject({
+      url: '/v1/audit',
+      headers: { authorization: 'Bearer sk-root:3' },
+    });
+    expect(root.json()).toEqual({ keyId: 'root', scopes: ['admin'] });
   });
 
   it('accepts keys configured as SHA-256 hashes', async () => {

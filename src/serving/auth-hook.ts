@@ -2,10 +2,11 @@
 // down, authenticates the API key, enforces the route's scope and the key's rate limit.
 
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { StatesetError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
 import { hasScope, type ApiKeyRing } from './api-keys.js';
 import { httpError, sendError } from './http-error.js';
-import { SCOPES, type Principal } from './principal.js';
+import { SCOPES, type Principal, type Scope } from './principal.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { ServerMetrics } from './server-metrics.js';
 
@@ -31,6 +32,18 @@ export function presentedKey(request: FastifyRequest): string | undefined {
   }
   const header = request.headers['x-api-key'];
   return typeof header === 'string' && header !== '' ? header : undefined;
+}
+
+/**
+ * Throws StatesetError('forbidden') unless the request's principal holds `scope` (admin holds all):
+ * for checks inside a handler, beyond the route's own `config.scope`.
+ */
+export function requireScope(request: FastifyRequest, scope: Scope): Principal {
+  const principal = request.principal;
+  if (principal === undefined || !hasScope(principal, scope)) {
+    throw new StatesetError('forbidden', `this needs the "${scope}" scope`);
+  }
+  return principal;
 }
 
 /** Adds the access hook; routes without `config.scope` (health, readiness, metrics) are public. */
