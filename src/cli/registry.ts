@@ -3,6 +3,7 @@
 import type { Command } from './command.js';
 import { chatCommand } from './commands/chat.js';
 import { evalCommand } from './commands/eval.js';
+import { exportCommand } from './commands/export.js';
 import { lmDemoCommand } from './commands/lm-demo.js';
 import { quickstartCommand } from './commands/quickstart.js';
 import { reportCommand } from './commands/report.js';
@@ -18,6 +19,7 @@ export const COMMANDS: readonly Command[] = [
   evalCommand,
   reportCommand,
   chatCommand,
+  exportCommand,
   tauReplayCommand,
   lmDemoCommand,
 ];

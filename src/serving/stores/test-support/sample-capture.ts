@@ -1,6 +1,7 @@
 // Captured conversations for trajectory store and export tests: a tool call, a tool result, and the
 // token-level record of each assistant turn.
 
+import type { Trajectory } from '../../../conversation/trajectory.js';
 import type { CapturedConversation } from '../../trajectory-store.js';
 
 /** Options of `sampleCapture`. */
@@ -9,41 +10,35 @@ export type SampleCaptureOptions = {
   readonly environment?: string;
   /** Ratings given, oldest first; none by default. */
   readonly ratings?: readonly number[];
-  /** Leave out the assistant's reply (a conversation with nothing to train on). */
+  /** The user left before the assistant said anything (nothing to train on). */
   readonly noReply?: boolean;
 };
 
 /** A support conversation: the assistant looks an order up with a tool, then answers. */
 export function sampleCapture(options: SampleCaptureOptions): CapturedConversation {
-  const reply =
-    options.noReply === true
-      ? []
-      : [{ role: 'assistant' as const, content: `Order ${options.id} ships today.` }];
+  const opening: Trajectory['messages'] = [
+    { role: 'system', content: 'You are a support agent.' },
+    { role: 'user', content: `Where is order ${options.id}?` },
+  ];
+  const replies: Trajectory['messages'] = [
+    {
+      role: 'assistant',
+      content: '',
+      toolCalls: [{ id: 'call-1', name: 'get_order', arguments: { order_id: options.id } }],
+    },
+    { role: 'tool', toolCallId: 'call-1', name: 'get_order', content: '{"status":"processed"}' },
+    { role: 'assistant', content: `Order ${options.id} ships today.` },
+  ];
+  const turns: Trajectory['turns'] = [
+    { messageIndex: 2, tokens: { prompt: [1, 2, 3], completion: [4, 5], logprobs: [-0.25, -0] } },
+    { messageIndex: 4, tokens: { prompt: [6], completion: [7, 8, 9], logprobs: [-1.5, -0.125, -3] } },
+  ];
+  const silent = options.noReply === true;
   return {
     trajectory: {
       id: options.id,
-      messages: [
-        { role: 'system', content: 'You are a support agent.' },
-        { role: 'user', content: `Where is order ${options.id}?` },
-        {
-          role: 'assistant',
-          content: '',
-          toolCalls: [{ id: 'call-1', name: 'get_order', arguments: { order_id: options.id } }],
-        },
-        { role: 'tool', toolCallId: 'call-1', name: 'get_order', content: '{"status":"processed"}' },
-        ...reply,
-      ],
-      turns: [
-        { messageIndex: 2, tokens: { prompt: [1, 2, 3], completion: [4, 5], logprobs: [-0.25, -0] } },
-        ...(options.noReply === true
-          ? []
-          : [
-              {
-                messageIndex: 4,
-                tokens: { prompt: [6], completion: [7, 8, 9], logprobs: [-1.5, -0.125, -3] },
-              },
-            ]),
-      ],
+      messages: silent ? opening : [...opening, ...replies],
+      turns: silent ? [] : turns,
       metadata: {
         seed: 0,
         scenarioId: 'live',
