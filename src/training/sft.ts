@@ -19,6 +19,8 @@ export const SFT_METRICS = {
   tokensPerSecond: 'perf/tokens_per_second',
   trainedTokens: 'sft/trained_tokens',
   epoch: 'sft/epoch',
+  /** 1 on steps of a copy curriculum before the demonstrations, 0 on the demonstrations. */
+  curriculum: 'sft/curriculum',
 } as const;
 
 /** What one SFT step did. */

@@ -85,6 +85,22 @@ export const SftConfigSchema = z
         'Training time budget: alone, the run takes the steps that fit and the schedule decays over them; with --steps or --epochs, an early stop. 0: none.',
       ),
     batchSize: z.number().int().positive().default(8).describe('Conversations per optimiser step.'),
+    curriculumShare: z
+      .number()
+      .min(0)
+      .max(0.9)
+      .default(0)
+      .describe(
+        'Share of --steps or --seconds spent first on a copy curriculum: the demonstrations without the system prompt and with fresh random order ids, every token trained. 0: none.',
+      ),
+    curriculumBatchSize: z
+      .number()
+      .int()
+      .positive()
+      .default(16)
+      .describe(
+        'Fragments per optimiser step of the copy curriculum (about a third as long as a conversation).',
+      ),
     learningRate: z.number().positive().default(2e-3).describe('Peak AdamW learning rate.'),
     warmup: z.number().int().min(0).default(20).describe('Linear warmup steps.'),
     schedule: z.enum(['cosine', 'linear', 'constant']).default('cosine').describe('Decay after warmup.'),

@@ -107,6 +107,48 @@ describe('stateset-agents sft', () => {
     );
   });
 
+  it('runs the copy curriculum first, for its share of the steps, and logs which steps were', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sft-cli-'));
+    const run = await cli([
+      'sft',
+      ...TINY.slice(0, -2),
+      '--context',
+      '1280',
+      '--demos',
+      '4',
+      '--steps',
+      '4',
+      '--curriculum-share',
+      '0.5',
+      '--batch-size',
+      '2',
+      '--curriculum-batch-size',
+      '2',
+      '--eval-episodes',
+      '0',
+      '--out',
+      dir,
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/copy curriculum: 2 steps of 2 id fragments/);
+    expect(run.stdout).toMatch(/trained 2 steps/);
+    const metricsFile = /^metrics: +(.+)$/m.exec(run.stdout)![1];
+    const lines = readFileSync(metricsFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, number>);
+    expect(lines.map((line) => [line.step, line['sft/curriculum']])).toEqual([
+      [1, 1],
+      [2, 1],
+      [3, 0],
+      [4, 0],
+    ]);
+    const withData = await cli(['sft', '--data', metricsFile, '--steps', '2', '--curriculum-share', '0.5']);
+    expect(withData.code).toBe(1);
+    expect(withData.stderr).toMatch(/--curriculum-share needs teacher demonstrations/);
+  });
+
   it('rejects invalid flags, naming them', async () => {
     const rate = await cli(['sft', '--mistake-rate', '1.5']);
     expect(rate.code).toBe(1);

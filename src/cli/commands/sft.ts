@@ -17,13 +17,14 @@ import { ByteTokenizer } from '../../models/tokenizers/byte-tokenizer.js';
 import { parameterCount } from '../../models/transformer-params.js';
 import { createLogger } from '../../observability/logger.js';
 import { appendMetrics } from '../../training/metrics-log.js';
-import { checkSftSequences, runSft, SFT_METRICS } from '../../training/sft.js';
+import { checkSftSequences, runSft, SFT_METRICS, type SftStep } from '../../training/sft.js';
 import { createPolicyBackend, createPolicyModel } from '../../training/training-model.js';
 import type { CliIo } from '../cli-io.js';
 import { defineCommand } from '../command.js';
 import { ProgressDisplay } from '../progress-display.js';
 import { createRunDirectory } from '../run-directory.js';
 import { SftConfigSchema, type SftConfig } from './sft-config.js';
+import { curriculumLength, curriculumSequences } from './sft-curriculum.js';
 import { loadSftData, type SupportLiteWorldData } from './sft-data.js';
 import { evaluateSftModel } from './sft-eval.js';
 
@@ -40,6 +41,7 @@ async function runSftCommand(config: SftConfig, io: CliIo): Promise<void> {
     { config },
     'resolved configuration',
   );
+  const curriculum = config.curriculumShare > 0 ? curriculumLength(config) : undefined;
   const world = config.data === '' || config.evalEpisodes > 0 ? await loadWorld(config, io) : undefined;
   const renderer = new ByteChatRenderer({ tokenizer: new ByteTokenizer() });
   const model = await createPolicyModel({
@@ -86,11 +88,27 @@ async function runSftCommand(config: SftConfig, io: CliIo): Promise<void> {
     );
 
     const display = new ProgressDisplay({ output: io.stdout });
-    const result = await runSft({
-      backend,
-      sequences: data.sequences,
-      ...trainingLength(config),
-      batchSize: config.batchSize,
+    const recorder =
+      (stage: 'curriculum' | 'demonstrations', offset: { steps: number; seconds: number }) =>
+      async (step: SftStep) => {
+        const at = { step: offset.steps + step.step, seconds: offset.seconds + step.seconds };
+        await appendMetrics(files.metrics, {
+          step: at.step,
+          [SFT_METRICS.loss]: step.loss,
+          [SFT_METRICS.learningRate]: step.learningRate,
+          [SFT_METRICS.gradNorm]: step.gradNorm,
+          [SFT_METRICS.tokensPerSecond]: step.tokensPerSecond,
+          [SFT_METRICS.trainedTokens]: step.trainedTokens,
+          [SFT_METRICS.epoch]: step.epoch,
+          [SFT_METRICS.curriculum]: stage === 'curriculum' ? 1 : 0,
+        });
+        display.update(
+          `${stage === 'curriculum' ? 'curriculum ' : ''}step ${at.step}  loss ${step.loss.toFixed(3)}  lr ${step.learningRate.toExponential(1)}  ` +
+            `${Math.round(step.tokensPerSecond).toLocaleString('en-US')} tok/s  epoch ${step.epoch}  ${at.seconds.toFixed(1)}s`,
+          at.step === 1,
+        );
+      };
+    const optimiser = {
       learningRate: config.learningRate,
       warmupSteps: config.warmup,
       schedule: config.schedule,
@@ -99,24 +117,39 @@ async function runSftCommand(config: SftConfig, io: CliIo): Promise<void> {
       gradClipNorm: config.gradClip,
       seed: config.seed,
       maxSequenceTokens: contextLength + 1,
-      onStep: async (step) => {
-        await appendMetrics(files.metrics, {
-          step: step.step,
-          [SFT_METRICS.loss]: step.loss,
-          [SFT_METRICS.learningRate]: step.learningRate,
-          [SFT_METRICS.gradNorm]: step.gradNorm,
-          [SFT_METRICS.tokensPerSecond]: step.tokensPerSecond,
-          [SFT_METRICS.trainedTokens]: step.trainedTokens,
-          [SFT_METRICS.epoch]: step.epoch,
-        });
-        display.update(
-          `step ${step.step}  loss ${step.loss.toFixed(3)}  lr ${step.learningRate.toExponential(1)}  ` +
-            `${Math.round(step.tokensPerSecond).toLocaleString('en-US')} tok/s  epoch ${step.epoch}  ${step.seconds.toFixed(1)}s`,
-          step.step === 1,
-        );
-      },
+    };
+    const first =
+      curriculum === undefined || world === undefined || data.demonstrations === undefined
+        ? undefined
+        : await runSft({
+            backend,
+            sequences: curriculumSequences({
+              demonstrations: data.demonstrations,
+              renderer,
+              seed: config.seed,
+              realIds: new Set(Object.values(world.database.orders).map((order) => order.order_id)),
+            }),
+            ...curriculum,
+            ...optimiser,
+            batchSize: config.curriculumBatchSize,
+            onStep: recorder('curriculum', { steps: 0, seconds: 0 }),
+          });
+    const done = { steps: first?.steps.length ?? 0, seconds: first?.seconds ?? 0 };
+    const result = await runSft({
+      backend,
+      sequences: data.sequences,
+      ...trainingLength(config, done),
+      ...optimiser,
+      batchSize: config.batchSize,
+      onStep: recorder('demonstrations', done),
     });
     display.finish();
+    if (first !== undefined) {
+      io.stdout.write(
+        `copy curriculum: ${first.steps.length} steps of ${config.curriculumBatchSize} id fragments in ${first.seconds.toFixed(1)} s; ` +
+          `loss ${first.steps[0].loss.toFixed(3)} → ${meanLoss(first.steps.slice(-10)).toFixed(3)}\n`,
+      );
+    }
     const steps = result.steps;
     const tokens = steps.reduce((sum, step) => sum + step.tokens, 0);
     io.stdout.write(
@@ -172,10 +205,16 @@ async function loadWorld(config: SftConfig, io: CliIo): Promise<SupportLiteWorld
   return { database, environment: createSupportLiteEnvironment({ database }) };
 }
 
-/** --steps, else --epochs, else the --seconds budget alone, else one epoch; --seconds also stops a fixed run early. */
-function trainingLength(config: SftConfig): { steps?: number; epochs?: number; maxSeconds?: number } {
-  const budget = config.seconds > 0 ? { maxSeconds: config.seconds } : {};
-  if (config.steps > 0) return { steps: config.steps, ...budget };
+/**
+ * --steps, else --epochs, else the --seconds budget alone, else one epoch; --seconds also stops a
+ * fixed run early. What the copy curriculum already `done` counts against the steps and the seconds.
+ */
+function trainingLength(
+  config: SftConfig,
+  done: { steps: number; seconds: number },
+): { steps?: number; epochs?: number; maxSeconds?: number } {
+  const budget = config.seconds > 0 ? { maxSeconds: Math.max(0, config.seconds - done.seconds) } : {};
+  if (config.steps > 0) return { steps: Math.max(1, config.steps - done.steps), ...budget };
   if (config.epochs > 0) return { epochs: config.epochs, ...budget };
   return config.seconds > 0 ? budget : { epochs: 1 };
 }
