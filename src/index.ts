@@ -44,7 +44,14 @@ export {
   type ParameterSet,
   type ParameterSpec,
 } from './models/transformer-params.js';
-export { buildDecodeGraph, buildLogprobGraph, buildPrefillGraph } from './models/lm-graphs.js';
+export {
+  DROPOUT_SEED_INPUT,
+  buildDecodeGraph,
+  buildLogitsGraph,
+  buildLogprobGraph,
+  buildPrefillGraph,
+  type LmGraphOptions,
+} from './models/lm-graphs.js';
 export {
   CHECKPOINT_FORMAT,
   loadCheckpoint,
@@ -56,6 +63,33 @@ export { loadHfLlama, mapHfLlamaWeights, hfLlamaName, type HfLlamaModel } from '
 export { loadHfModelDirectory, type HfModelDirectory } from './models/hf-model-directory.js';
 export { readHfGenerationConfig, type HfGenerationConfig } from './models/hf-generation-config.js';
 export { rotaryInverseFrequencies, type RopeScaling } from './models/rope-scaling.js';
+export {
+  LORA_TARGET_MODULES,
+  LoraConfigSchema,
+  loraScale,
+  resolveLoraConfig,
+  type LoraConfig,
+  type LoraTargetModule,
+} from './models/lora-config.js';
+export {
+  initLoraParameters,
+  loraParameterSpecs,
+  trainableParameterSpecs,
+  type LoraAdapter,
+} from './models/lora-params.js';
+export { mergeLoraAdapter, type MergeLoraOptions } from './models/lora-merge.js';
+export {
+  ADAPTER_CONFIG_FILE,
+  ADAPTER_WEIGHTS_FILE,
+  loadLoraAdapter,
+  peftTensorName,
+  saveLoraAdapter,
+  type LoadedLoraAdapter,
+  type SaveLoraAdapterOptions,
+} from './models/peft-adapter-files.js';
+export { parsePeftAdapterConfig, peftAdapterConfig } from './models/peft-adapter-config.js';
+export { saveHfLlama, transformerConfigToHfLlama, type SaveHfLlamaOptions } from './models/hf-llama-save.js';
+export { exportMergedModel, type ExportMergedModelOptions } from './models/merged-export.js';
 export {
   BYTE_VOCAB_SIZE,
   ByteTokenizer,
@@ -291,6 +325,36 @@ export { parseChatJsonl, readChatJsonl, type ChatExample } from './training/chat
 
 // Run reports: a training run folder's self-contained report.html.
 export * from './training/report/index.js';
+
+// Serving stores: conversations shared by replicas (memory, Redis) and captured trajectories (JSONL, Redis).
+export type {
+  ConversationStatus,
+  ConversationStore,
+  Feedback,
+  NewConversation,
+  ReleaseLock,
+  StoredConversation,
+} from './serving/conversation-store.js';
+export type { CapturedConversation, TrajectoryStore } from './serving/trajectory-store.js';
+export { StoreError } from './serving/stores/store-error.js';
+export type { RedisConnectionOptions } from './serving/stores/redis-connection.js';
+export {
+  MemoryConversationStore,
+  type MemoryConversationStoreOptions,
+} from './serving/stores/memory-conversation-store.js';
+export {
+  RedisConversationStore,
+  type RedisConversationStoreOptions,
+} from './serving/stores/redis-conversation-store.js';
+export {
+  JsonlTrajectoryStore,
+  type JsonlTrajectoryStoreOptions,
+} from './serving/stores/jsonl-trajectory-store.js';
+export {
+  RedisTrajectoryStore,
+  type RedisTrajectoryStoreOptions,
+} from './serving/stores/redis-trajectory-store.js';
+export type { InvalidLine } from './serving/stores/captured-conversation-json.js';
 
 // Configuration: one zod schema drives flags, files, environment and help.
 export { resolveConfig, type ResolveConfigOptions } from './config/schema-config.js';

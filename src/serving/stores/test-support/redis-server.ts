@@ -17,19 +17,21 @@ const MISSING_MESSAGE =
 /** A redis-server process that tests own. */
 export class RedisTestServer {
   readonly port: number;
+  readonly #command: string;
   readonly #dir = mkdtempSync(join(tmpdir(), 'redis-test-'));
   #process: ChildProcess | undefined;
 
-  private constructor(port: number) {
+  private constructor(port: number, command: string) {
     this.port = port;
+    this.#command = command;
   }
 
   /** Starts a server on a free loopback port and resolves once it answers PING. */
-  static async launch(): Promise<RedisTestServer> {
+  static async launch(options: { readonly command?: string } = {}): Promise<RedisTestServer> {
     let lastError: unknown;
     // A free port can be taken between choosing and binding it; choose again then.
     for (let attempt = 0; attempt < 3; attempt++) {
-      const server = new RedisTestServer(await freePort());
+      const server = new RedisTestServer(await freePort(), options.command ?? 'redis-server');
       try {
         await server.start();
         return server;
@@ -50,7 +52,7 @@ export class RedisTestServer {
   async start(): Promise<void> {
     if (this.#process !== undefined) throw new Error('redis-server is already running');
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-    const child = spawn('redis-server', [...args, '--dir', this.#dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(this.#command, [...args, '--dir', this.#dir], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.#process = child;
     RUNNING.add(child);
     let output = '';
