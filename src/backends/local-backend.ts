@@ -1,16 +1,16 @@
 // The local training backend: the embedded engine on this machine's CPU. One ONNX Runtime session
-// run computes the loss, per-token logprobs and every parameter gradient; AdamW runs in place.
+// run computes the loss, per-token logprobs and the gradient of every trainable parameter (all of
+// them, or only a LoRA adapter's, whose base weights are then inputs without gradients); AdamW runs in place.
 
 import { CheckpointError, ModelError } from '../errors.js';
 import { gradients } from '../engine/autodiff.js';
 import { adamwStep, createAdamState, type AdamState } from '../engine/optim/adamw.js';
 import { clipGradNorm, globalGradNorm } from '../engine/optim/grad-clip.js';
 import { Rng } from '../engine/random.js';
-import { floatTensor, type Tensor } from '../engine/tensor.js';
+import { floatTensor, int64Tensor, type Tensor } from '../engine/tensor.js';
 import type { LanguageModel } from '../models/language-model.js';
-import { buildLogprobGraph } from '../models/lm-graphs.js';
+import { buildLogprobGraph, DROPOUT_SEED_INPUT } from '../models/lm-graphs.js';
 import { sample, type SampledSequence, type SamplingParams } from '../models/sampler.js';
-import { parameterSpecs } from '../models/transformer-params.js';
 import { loadCheckpoint, saveCheckpoint } from '../models/checkpoint.js';
 import { packDatums, validateDatums } from './datum-batch.js';
 import { declareLossInputs, isClippedLoss, lossExpression } from './losses.js';
@@ -58,7 +58,7 @@ export class LocalTrainingBackend implements TrainingBackend {
 
   /**
    * Copies of the gradients summed since the last optimiser step, by parameter name in the order of
-   * `parameterSpecs` (empty when there are none): what the next `optimStep` would apply, before clipping.
+   * `model.trainableSpecs()` (empty when there are none): what the next `optimStep` would apply, before clipping.
    */
   accumulatedGradients(): Map<string, Float32Array> {
     return new Map([...this.grads].map(([name, grad]) => [name, grad.slice()]));
@@ -86,7 +86,12 @@ export class LocalTrainingBackend implements TrainingBackend {
     for (let start = 0; start < datums.length; start += this.maxDatumsPerRun) {
       const chunk = datums.slice(start, start + this.maxDatumsPerRun);
       const batch = packDatums(chunk, lossFn, { kl });
-      const out = await graph.run({ ...this.model.parameterFeeds(), ...batch.feeds, ...scalars });
+      const out = await graph.run({
+        ...this.model.parameterFeeds(),
+        ...batch.feeds,
+        ...scalars,
+        ...this.dropoutSeedFeed(),
+      });
       lossSum += (out.loss.data as Float32Array)[0];
       this.accumulate(out);
       const lp = out.logprobs.data as Float32Array;
@@ -112,7 +117,8 @@ export class LocalTrainingBackend implements TrainingBackend {
     if (this.grads.size === 0)
       throw new ModelError('invalid_argument', 'optimStep called with no accumulated gradients');
     checkAdamParams(params); // before clipping scales the gradients in place, so a rejected step leaves them intact
-    const specs = parameterSpecs(this.model.config);
+    const specs = this.model.trainableSpecs();
+    const trainable = this.model.trainableParameters();
     const grads = specs.map((s) => this.grads.get(s.name) as Float32Array);
     const gradNorm =
       params.gradClipNorm === undefined ? globalGradNorm(grads) : clipGradNorm(grads, params.gradClipNorm);
@@ -132,7 +138,7 @@ export class LocalTrainingBackend implements TrainingBackend {
       weightDecay: params.weightDecay ?? 0,
     };
     specs.forEach((spec, i) => {
-      const param = this.model.parameters.get(spec.name) as Float32Array;
+      const param = trainable.get(spec.name) as Float32Array;
       let state = this.adam.get(spec.name);
       if (state === undefined) this.adam.set(spec.name, (state = createAdamState(param.length)));
       const decay = spec.decay || params.decayAllParameters === true ? adamw.weightDecay : 0;
@@ -161,7 +167,8 @@ export class LocalTrainingBackend implements TrainingBackend {
   async saveState(path: string): Promise<void> {
     await saveCheckpoint(path, {
       config: this.model.config,
-      parameters: this.model.parameters,
+      parameters: this.model.trainableParameters(),
+      ...(this.model.adapter === undefined ? {} : { lora: this.model.adapter.config }),
       adam: this.adam,
       step: this.step,
       rng: this.rng.getState(),
@@ -169,9 +176,10 @@ export class LocalTrainingBackend implements TrainingBackend {
   }
 
   async loadState(path: string): Promise<void> {
-    const state = await loadCheckpoint(path, this.model.config);
+    const state = await loadCheckpoint(path, this.model.config, this.model.adapter?.config);
     checkStateMatches(path, this.model, state.parameters, state.adam);
-    for (const [name, data] of state.parameters) (this.model.parameters.get(name) as Float32Array).set(data);
+    const trainable = this.model.trainableParameters();
+    for (const [name, data] of state.parameters) (trainable.get(name) as Float32Array).set(data);
     this.adam.clear();
     for (const [name, adam] of state.adam) this.adam.set(name, adam);
     this.step = state.step;
@@ -182,12 +190,16 @@ export class LocalTrainingBackend implements TrainingBackend {
 
   private trainingGraph(lossFn: LossFnName, kl: boolean) {
     return this.model.compile(`train:${lossFn}${kl ? ':kl' : ''}`, () => {
-      const built = buildLogprobGraph(this.model.config);
+      const built = buildLogprobGraph(this.model.config, {
+        lora: this.model.adapter?.config,
+        training: true,
+      });
       const g = built.graph;
       const loss = lossExpression(g, lossFn, built.logprobs, declareLossInputs(g, lossFn, { kl }));
       g.output('loss', loss);
       g.output('logprobs', built.logprobs);
-      const names = [...built.parameters.keys()];
+      // Only trainable values get gradients; frozen base weights stay plain inputs.
+      const names = this.model.trainableSpecs().map((spec) => spec.name);
       const grads = gradients(
         g,
         loss,
@@ -198,8 +210,15 @@ export class LocalTrainingBackend implements TrainingBackend {
     });
   }
 
+  /** A fresh seed for LoRA dropout masks, drawn from the backend's stream, when the adapter uses dropout. */
+  private dropoutSeedFeed(): Record<string, Tensor> {
+    const adapter = this.model.adapter;
+    if (adapter === undefined || adapter.config.dropout === 0) return {};
+    return { [DROPOUT_SEED_INPUT]: int64Tensor([this.rng.int(2 ** 31 - 1)], []) };
+  }
+
   private accumulate(out: Record<string, Tensor>): void {
-    for (const spec of parameterSpecs(this.model.config)) {
+    for (const spec of this.model.trainableSpecs()) {
       const grad = out[`grad.${spec.name}`].data as Float32Array;
       const sum = this.grads.get(spec.name);
       if (sum === undefined)
@@ -216,7 +235,7 @@ function checkStateMatches(
   parameters: ReadonlyMap<string, Float32Array>,
   adam: ReadonlyMap<string, AdamState>,
 ): void {
-  const specs = parameterSpecs(model.config);
+  const specs = model.trainableSpecs();
   const names = new Set(specs.map((s) => s.name));
   for (const name of [...parameters.keys(), ...adam.keys()]) {
     if (!names.has(name))

@@ -22,6 +22,11 @@ export type ExportOnnxOptions = {
   readonly outputs?: readonly string[];
   /** Opset of the default ONNX domain (17 or later; the lowering targets 17's operator signatures). */
   readonly opset?: number;
+  /**
+   * Float32 values for graph inputs (by name) that become initializers stored in the model instead
+   * of inputs: a self-contained model, such as a language model with its weights.
+   */
+  readonly initializers?: ReadonlyMap<string, Float32Array>;
 };
 
 /** The graph outputs requested, as (name, node id) pairs; unknown names fail. */
@@ -79,6 +84,7 @@ export function exportOnnx(graph: Graph, options: ExportOnnxOptions = {}): Uint8
   const nodes = ids.map((id) => graph.node(id));
   const inputNodes = nodes.filter((n) => n.spec.kind === 'input');
   const inputNames = inputNodes.map((n) => (n.spec as { name: string }).name);
+  const stored = options.initializers ?? new Map<string, Float32Array>();
   const emitter = new OnnxEmitter([...inputNames, ...outputs.map(([name]) => name)]);
 
   // A computed node requested as an output is written straight under the output's name (no copy).
@@ -105,7 +111,11 @@ export function exportOnnx(graph: Graph, options: ExportOnnxOptions = {}): Uint8
 
   for (const node of nodes) {
     const output = names.get(node.id) as string;
-    if (node.spec.kind === 'input') continue;
+    if (node.spec.kind === 'input') {
+      const values = stored.get(output);
+      if (values !== undefined) emitter.initializer(output, 'float32', initializerDims(node, values), values);
+      continue;
+    }
     if (node.spec.kind === 'constant') {
       emitter.initializer(output, node.dtype, node.shape as number[], node.spec.data);
       continue;
@@ -140,10 +150,26 @@ export function exportOnnx(graph: Graph, options: ExportOnnxOptions = {}): Uint8
       name: 'stateset_graph',
       node: emitter.nodes,
       initializer: emitter.initializers,
-      input: inputNodes.map((n) => valueInfo((n.spec as { name: string }).name, n, symbols)),
+      input: inputNodes
+        .filter((n) => !stored.has((n.spec as { name: string }).name))
+        .map((n) => valueInfo((n.spec as { name: string }).name, n, symbols)),
       output: outputs.map(([name, id]) => valueInfo(name, graph.node(id), symbols)),
     },
   });
+}
+
+/** The static dims of an input stored as an initializer; its values must fill them exactly. */
+function initializerDims(node: Node, values: Float32Array): number[] {
+  const name = (node.spec as { name: string }).name;
+  const dims = node.shape.filter((d): d is number => typeof d === 'number');
+  const size = dims.reduce((p, d) => p * d, 1);
+  if (node.dtype !== 'float32' || dims.length !== node.shape.length || size !== values.length) {
+    throw new EngineError(
+      'invalid_graph',
+      `initializer "${name}": input ${node.dtype} [${node.shape.join(', ')}] cannot hold ${values.length} float32 values`,
+    );
+  }
+  return dims;
 }
 
 /** A graph input/output declaration; derived symbols (such as `B*T`) are written as unknown dims. */

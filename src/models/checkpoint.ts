@@ -8,16 +8,22 @@ import type { AdamState } from '../engine/optim/adamw.js';
 import { Rng, type RngState } from '../engine/random.js';
 import { readSafetensors, writeSafetensors } from '../engine/safetensors.js';
 import type { SafetensorsTensor } from '../engine/safetensors-dtype.js';
+import type { LoraConfig } from './lora-config.js';
+import { trainableParameterSpecs } from './lora-params.js';
 import type { TransformerConfig } from './transformer-config.js';
-import { parameterSpecs, type ParameterSet } from './transformer-params.js';
+import type { ParameterSet } from './transformer-params.js';
 
 /** The format tag written into every checkpoint's metadata. */
 export const CHECKPOINT_FORMAT = 'stateset-agents/checkpoint/v1';
 
-/** Everything needed to continue training exactly where it stopped. */
+/**
+ * Everything needed to continue training exactly where it stopped. With `lora`, `parameters` are the
+ * adapter's alone (the base weights come from the model directory and never change).
+ */
 export type TrainingState = {
   readonly config: TransformerConfig;
   readonly parameters: ParameterSet;
+  readonly lora?: LoraConfig;
   readonly adam: ReadonlyMap<string, AdamState>;
   readonly step: number;
   readonly rng: RngState;
@@ -39,12 +45,20 @@ export async function saveCheckpoint(path: string, state: TrainingState): Promis
     step: String(state.step),
     rng: JSON.stringify(state.rng),
     adamSteps: JSON.stringify(adamSteps),
+    ...(state.lora === undefined ? {} : { lora: JSON.stringify(state.lora) }),
   };
   await writeFileAtomic(path, writeSafetensors(tensors, metadata));
 }
 
-/** Reads a checkpoint, checking it was written for `expected` (same model configuration). */
-export async function loadCheckpoint(path: string, expected: TransformerConfig): Promise<TrainingState> {
+/**
+ * Reads a checkpoint, checking it was written for `expected` (same model configuration) and, for an
+ * adapter's checkpoint, the same LoRA configuration `expectedLora`.
+ */
+export async function loadCheckpoint(
+  path: string,
+  expected: TransformerConfig,
+  expectedLora?: LoraConfig,
+): Promise<TrainingState> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
@@ -74,13 +88,22 @@ export async function loadCheckpoint(path: string, expected: TransformerConfig):
       `${path} was written for a different model config (${detail.join('; ')})`,
     );
   }
+  const lora = metadata.lora === undefined ? undefined : parseJson<LoraConfig>(metadata.lora, 'lora', path);
+  if (JSON.stringify(lora) !== JSON.stringify(expectedLora)) {
+    const describe = (value: LoraConfig | undefined) =>
+      value === undefined ? 'no LoRA adapter' : `LoRA ${JSON.stringify(value)}`;
+    throw new CheckpointError(
+      'checkpoint_mismatch',
+      `${path} holds ${describe(lora)}; the model has ${describe(expectedLora)}`,
+    );
+  }
   const adamSteps = parseJson<Record<string, number>>(metadata.adamSteps, 'adamSteps', path);
   const parameters: ParameterSet = new Map();
   const adam = new Map<string, AdamState>();
   const invalid = (problem: string) => new CheckpointError('invalid_safetensors', `${path}: ${problem}`);
   // Every tensor must be there with its config's size, so a damaged file can never load half-way.
   const sizes = new Map(
-    parameterSpecs(expected).map((spec) => [spec.name, spec.shape.reduce((p, d) => p * d, 1)]),
+    trainableParameterSpecs(expected, lora).map((spec) => [spec.name, spec.shape.reduce((p, d) => p * d, 1)]),
   );
   const float = (key: string, size: number): Float32Array => {
     const tensor = tensors.get(key);
@@ -112,7 +135,7 @@ export async function loadCheckpoint(path: string, expected: TransformerConfig):
       cause: error,
     });
   }
-  return { config, parameters, adam, step, rng };
+  return { config, parameters, adam, step, rng, ...(lora === undefined ? {} : { lora }) };
 }
 
 function f32(data: Float32Array): SafetensorsTensor {

@@ -7,8 +7,14 @@ import { floatTensor, int64Tensor, type Tensor } from '../engine/tensor.js';
 import type { Graph } from '../engine/graph.js';
 import { BatchingSampler } from './batching-sampler.js';
 import { buildDecodeGraph, buildLogprobGraph, buildPrefillGraph } from './lm-graphs.js';
+import { loraParameterSpecs, trainableParameterSpecs, type LoraAdapter } from './lora-params.js';
 import { resolveTransformerConfig, type TransformerConfig } from './transformer-config.js';
-import { initParameters, parameterSpecs, type ParameterSet } from './transformer-params.js';
+import {
+  initParameters,
+  parameterSpecs,
+  type ParameterSet,
+  type ParameterSpec,
+} from './transformer-params.js';
 
 /** The graphs every model compiles; more (training steps) are added by backends through `compile`. */
 type BuiltinGraph = 'logprobs' | 'prefill' | 'decode';
@@ -21,6 +27,8 @@ export type LanguageModelOptions = {
   readonly seed?: number;
   /** ONNX Runtime intra-op threads; all cores when absent. */
   readonly threads?: number;
+  /** A LoRA adapter on the parameters: every graph adds its branch, and training updates only it. */
+  readonly adapter?: LoraAdapter;
 };
 
 /** A transformer language model and its compiled graphs. Parameters are updated in place by optimisers. */
@@ -28,6 +36,7 @@ export class LanguageModel {
   readonly config: TransformerConfig;
   readonly parameters: ParameterSet;
   readonly threads?: number;
+  readonly adapter?: LoraAdapter;
   private readonly compiled = new Map<string, Promise<CompiledGraph>>();
   private batching?: BatchingSampler;
 
@@ -35,16 +44,37 @@ export class LanguageModel {
     this.config = resolveTransformerConfig(options.config);
     this.parameters = options.parameters ?? initParameters(this.config, options.seed ?? 0);
     this.threads = options.threads;
-    checkParameters(this.config, this.parameters);
+    this.adapter = options.adapter;
+    checkParameters(parameterSpecs(this.config), this.parameters, 'parameter');
+    if (this.adapter !== undefined)
+      checkParameters(
+        loraParameterSpecs(this.config, this.adapter.config),
+        this.adapter.parameters,
+        'adapter',
+      );
   }
 
-  /** Parameters as graph feeds; they share memory with `parameters`, so updates show through. */
+  /** Parameters (and adapter) as graph feeds; they share memory with the maps, so updates show through. */
   parameterFeeds(): Record<string, Tensor> {
     const feeds: Record<string, Tensor> = {};
     for (const spec of parameterSpecs(this.config)) {
       feeds[spec.name] = floatTensor(this.parameters.get(spec.name) as Float32Array, spec.shape);
     }
+    if (this.adapter !== undefined) {
+      for (const spec of loraParameterSpecs(this.config, this.adapter.config))
+        feeds[spec.name] = floatTensor(this.adapter.parameters.get(spec.name) as Float32Array, spec.shape);
+    }
     return feeds;
+  }
+
+  /** What training updates: the adapter's parameters with an adapter, else every parameter. */
+  trainableSpecs(): ParameterSpec[] {
+    return trainableParameterSpecs(this.config, this.adapter?.config);
+  }
+
+  /** The tensors of `trainableSpecs`, by name (shared, not copied). */
+  trainableParameters(): ParameterSet {
+    return this.adapter?.parameters ?? this.parameters;
   }
 
   /** The model's shared batching sampler: concurrent single-prompt requests share decode steps. */
@@ -68,13 +98,14 @@ export class LanguageModel {
   graph(kind: BuiltinGraph): Promise<CompiledGraph> {
     if (kind === 'logprobs') {
       return this.compile('logprobs', () => {
-        const built = buildLogprobGraph(this.config);
+        const built = buildLogprobGraph(this.config, { lora: this.adapter?.config });
         built.graph.output('logprobs', built.logprobs);
         return built.graph;
       });
     }
+    const options = { lora: this.adapter?.config };
     return this.compile(kind, () =>
-      kind === 'prefill' ? buildPrefillGraph(this.config) : buildDecodeGraph(this.config),
+      kind === 'prefill' ? buildPrefillGraph(this.config, options) : buildDecodeGraph(this.config, options),
     );
   }
 
@@ -153,22 +184,21 @@ export function packSequences(
   };
 }
 
-function checkParameters(config: TransformerConfig, parameters: ParameterSet): void {
-  for (const spec of parameterSpecs(config)) {
+function checkParameters(specs: readonly ParameterSpec[], parameters: ParameterSet, what: string): void {
+  for (const spec of specs) {
     const data = parameters.get(spec.name);
     const size = spec.shape.reduce((p, d) => p * d, 1);
-    if (data === undefined)
-      throw new ModelError('checkpoint_mismatch', `parameter "${spec.name}" is missing`);
+    if (data === undefined) throw new ModelError('checkpoint_mismatch', `${what} "${spec.name}" is missing`);
     if (data.length !== size) {
       throw new ModelError(
         'checkpoint_mismatch',
-        `parameter "${spec.name}" has ${data.length} values, the config needs [${spec.shape.join(', ')}] = ${size}`,
+        `${what} "${spec.name}" has ${data.length} values, the config needs [${spec.shape.join(', ')}] = ${size}`,
       );
     }
   }
-  const known = new Set(parameterSpecs(config).map((s) => s.name));
+  const known = new Set(specs.map((s) => s.name));
   for (const name of parameters.keys()) {
     if (!known.has(name))
-      throw new ModelError('checkpoint_mismatch', `unexpected parameter "${name}" for this model config`);
+      throw new ModelError('checkpoint_mismatch', `unexpected ${what} "${name}" for this model config`);
   }
 }

@@ -5,19 +5,33 @@
 import type { Graph } from '../engine/graph.js';
 import type { Value } from '../engine/ir.js';
 import { attention, type AttentionCache } from './attention.js';
+import type { LoraConfig } from './lora-config.js';
+import { loraNames, loraParameterSpecs } from './lora-params.js';
 import type { TransformerConfig } from './transformer-config.js';
 import { parameterSpecs } from './transformer-params.js';
 
 /** Parameter values of a graph under construction, by name. */
 export type ParameterValues = ReadonlyMap<string, Value>;
 
-/** Declares every parameter as a float32 graph input named after it. */
-export function declareParameters(graph: Graph, config: TransformerConfig): Map<string, Value> {
+/** Declares every parameter (and every adapter parameter, with `lora`) as a float32 graph input named after it. */
+export function declareParameters(
+  graph: Graph,
+  config: TransformerConfig,
+  lora?: LoraConfig,
+): Map<string, Value> {
   const values = new Map<string, Value>();
-  for (const spec of parameterSpecs(config))
-    values.set(spec.name, graph.input(spec.name, 'float32', spec.shape));
+  const specs = [...parameterSpecs(config), ...(lora === undefined ? [] : loraParameterSpecs(config, lora))];
+  for (const spec of specs) values.set(spec.name, graph.input(spec.name, 'float32', spec.shape));
   return values;
 }
+
+/** How adapted linears compute W x + scale · B (A (dropout(x))) (see lora-params.ts). */
+export type LoraBranch = {
+  /** alpha / r. */
+  readonly scale: number;
+  /** Inverted dropout of the adapter input with this step's seed; training graphs only. */
+  readonly dropout?: { readonly rate: number; readonly seed: Value };
+};
 
 /** Options of one forward pass. */
 export type ForwardOptions = {
@@ -25,6 +39,8 @@ export type ForwardOptions = {
   readonly positions: Value; // (B, T) int64 absolute positions
   /** With a cache, attention also sees S past positions (decode); without, it is causal over T. */
   readonly cache?: AttentionCache;
+  /** Adds the adapter branch to every linear whose A and B are among the parameters. */
+  readonly lora?: LoraBranch;
 };
 
 /** The result of a forward pass: final hidden states and each layer's new keys and values. */
@@ -42,6 +58,7 @@ export function transformerForward(
   options: ForwardOptions,
 ): ForwardResult {
   const param = (name: string) => p.get(name) as Value;
+  const project = (name: string, input: Value) => linear(g, p, name, input, options.lora);
   let x = g.gather(param('embed.weight'), options.tokens); // (B, T, C)
   if (config.positions === 'learned') x = g.add(x, g.gather(param('pos_embed.weight'), options.positions));
   const keys: Value[] = [];
@@ -52,13 +69,13 @@ export function transformerForward(
     const out = attention(g, config, {
       x: h,
       positions: options.positions,
-      linear: (name, input) => linear(g, p, `${prefix}.attn.${name}`, input),
+      linear: (name, input) => project(`${prefix}.attn.${name}`, input),
       cache: options.cache === undefined ? undefined : { ...options.cache, layer: i },
     });
     keys.push(out.keys);
     values.push(out.values);
-    x = g.add(x, linear(g, p, `${prefix}.attn.o`, out.output)); // (B, T, C)
-    x = g.add(x, mlp(g, config, p, prefix, norm(g, config, p, `${prefix}.mlp_norm`, x)));
+    x = g.add(x, project(`${prefix}.attn.o`, out.output)); // (B, T, C)
+    x = g.add(x, mlp(g, config, project, prefix, norm(g, config, p, `${prefix}.mlp_norm`, x)));
   }
   return { hidden: norm(g, config, p, 'final_norm', x), keys, values };
 }
@@ -69,11 +86,33 @@ export function lmHead(g: Graph, config: TransformerConfig, p: ParameterValues, 
   return g.matmul(hidden, head, { transB: true });
 }
 
-/** y = x Wᵀ + b with W stored (out, in). */
-export function linear(g: Graph, p: ParameterValues, name: string, x: Value): Value {
-  const y = g.matmul(x, p.get(`${name}.weight`) as Value, { transB: true });
+/**
+ * y = x Wᵀ + b with W stored (out, in); when the parameters hold the layer's adapter A (r, in) and
+ * B (out, r), plus scale · (dropout(x) Aᵀ) Bᵀ (Hu et al. 2021, arXiv:2106.09685).
+ */
+export function linear(g: Graph, p: ParameterValues, name: string, x: Value, lora?: LoraBranch): Value {
+  let y = g.matmul(x, p.get(`${name}.weight`) as Value, { transB: true }); // (..., out)
   const bias = p.get(`${name}.bias`);
-  return bias === undefined ? y : g.add(y, bias);
+  if (bias !== undefined) y = g.add(y, bias);
+  const names = loraNames(name);
+  const a = p.get(names.a);
+  const b = p.get(names.b);
+  if (lora === undefined || a === undefined || b === undefined) return y;
+  let input = x; // (..., in)
+  if (lora.dropout !== undefined && lora.dropout.rate > 0) {
+    const mask = g.dropoutMask(x, lora.dropout.seed, { rate: lora.dropout.rate, salt: nameSalt(name) });
+    input = g.mul(x, mask);
+  }
+  const down = g.matmul(input, a, { transB: true }); // (..., r)
+  const up = g.matmul(down, b, { transB: true }); // (..., out)
+  return g.add(y, g.mul(up, g.scalar(lora.scale)));
+}
+
+/** A distinct dropout salt per layer name (FNV-1a, below 2^31 − 1), so each adapter draws its own mask. */
+function nameSalt(name: string): number {
+  let hash = 2166136261;
+  for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), 16777619);
+  return (hash >>> 0) % 2147483647;
 }
 
 function norm(g: Graph, config: TransformerConfig, p: ParameterValues, name: string, x: Value): Value {
@@ -82,10 +121,16 @@ function norm(g: Graph, config: TransformerConfig, p: ParameterValues, name: str
   return g.layerNorm(x, weight, p.get(`${name}.bias`) as Value, config.normEpsilon);
 }
 
-function mlp(g: Graph, config: TransformerConfig, p: ParameterValues, prefix: string, x: Value): Value {
+function mlp(
+  g: Graph,
+  config: TransformerConfig,
+  project: (name: string, x: Value) => Value,
+  prefix: string,
+  x: Value,
+): Value {
   if (config.activation === 'swiglu') {
-    const gate = g.unary('silu', linear(g, p, `${prefix}.mlp.gate`, x)); // (B, T, M)
-    return linear(g, p, `${prefix}.mlp.down`, g.mul(gate, linear(g, p, `${prefix}.mlp.up`, x)));
+    const gate = g.unary('silu', project(`${prefix}.mlp.gate`, x)); // (B, T, M)
+    return project(`${prefix}.mlp.down`, g.mul(gate, project(`${prefix}.mlp.up`, x)));
   }
-  return linear(g, p, `${prefix}.mlp.down`, g.unary('gelu', linear(g, p, `${prefix}.mlp.up`, x))); // (B, T, C)
+  return project(`${prefix}.mlp.down`, g.unary('gelu', project(`${prefix}.mlp.up`, x))); // (B, T, C)
 }

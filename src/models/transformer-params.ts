@@ -4,9 +4,12 @@
 import { Rng } from '../engine/random.js';
 import type { TransformerConfig } from './transformer-config.js';
 
-/** How one parameter is initialised. */
+/** How one parameter is initialised (`uniform`: U(−bound, bound), as LoRA's A). */
 export type ParameterInit =
-  { readonly kind: 'normal'; readonly std: number } | { readonly kind: 'zeros' } | { readonly kind: 'ones' };
+  | { readonly kind: 'normal'; readonly std: number }
+  | { readonly kind: 'uniform'; readonly bound: number }
+  | { readonly kind: 'zeros' }
+  | { readonly kind: 'ones' };
 
 /** A parameter's name, shape and initialisation; `decay` is false for norms and biases. */
 export type ParameterSpec = {
