@@ -31,7 +31,14 @@ export { learningRateAt, type LearningRateOptions, type LrSchedule } from './eng
 
 // Models: the transformer LM, sampling, tokenizers, configurations and checkpoints.
 export { LanguageModel, type LanguageModelOptions } from './models/language-model.js';
-export { sample, type SampleRequest, type SampledSequence, type SamplingParams } from './models/sampler.js';
+export {
+  sample,
+  type SampleRequest,
+  type SampledSequence,
+  type SampledToken,
+  type SamplingParams,
+  type TokenHook,
+} from './models/sampler.js';
 export {
   TransformerConfigSchema,
   resolveTransformerConfig,
@@ -355,6 +362,57 @@ export {
   type RedisTrajectoryStoreOptions,
 } from './serving/stores/redis-trajectory-store.js';
 export type { InvalidLine } from './serving/stores/captured-conversation-json.js';
+
+// Serving backends: the chat backend contract, a local checkpoint, an upstream endpoint, and the
+// resilience layer around either (timeout, retry, circuit breaker, concurrency limit, fallback).
+export type {
+  BackendReadiness,
+  ChatBackend,
+  Completion,
+  CompletionDelta,
+  CompletionRequest,
+  SamplingParams as ChatSamplingParams,
+  TokenLogprob,
+} from './serving/chat-backend.js';
+export {
+  BackendError,
+  isBackendFault,
+  isRetryableError,
+  type BackendErrorOptions,
+} from './serving/backends/backend-error.js';
+export { LocalChatBackend, type LocalChatBackendOptions } from './serving/backends/local-chat-backend.js';
+export type { LocalModelSource } from './serving/backends/local-model-loader.js';
+export { findLatestCheckpoint } from './serving/backends/find-latest-checkpoint.js';
+export {
+  UpstreamChatBackend,
+  type UpstreamChatBackendOptions,
+} from './serving/backends/upstream-chat-backend.js';
+export {
+  ResilientChatBackend,
+  type CallOutcome,
+  type ResilienceHooks,
+  type ResilientChatBackendOptions,
+} from './serving/resilience/resilient-chat-backend.js';
+export {
+  CircuitBreaker,
+  type BreakerAdmission,
+  type BreakerPermit,
+  type BreakerState,
+  type BreakerStateChange,
+  type CircuitBreakerOptions,
+} from './serving/resilience/circuit-breaker.js';
+export {
+  ConcurrencyLimiter,
+  type ConcurrencyLimiterOptions,
+  type ReleaseSlot,
+} from './serving/resilience/concurrency-limiter.js';
+export {
+  withRetry,
+  type RetryEvent as BackendRetryEvent,
+  type RetryRunOptions,
+  type Sleep,
+} from './serving/resilience/retry.js';
+export { withTimeout, type TimeoutOptions } from './serving/resilience/timeout.js';
 
 // Configuration: one zod schema drives flags, files, environment and help.
 export { resolveConfig, type ResolveConfigOptions } from './config/schema-config.js';
