@@ -1,9 +1,11 @@
 // The learning result: on support-lite with the embedded engine, SFT on a mistaken teacher's
 // demonstrations, then GRPO on the verifiable reward, against an SFT-only baseline trained for the
 // same total wall time. Held-out success for both, per seed; written to benchmark_results/learning.json.
-// Usage: npm run bench:learning [-- --seeds 0,1,2 --sft-seconds 150 --grpo-steps 30 --eval-tasks 200]
+// Usage: npm run bench:learning [-- --seeds 0,1,2 --sft-seconds 150 --grpo-steps 30 --eval-tasks 200
+//   --width 128 --layers 4 --heads 4 --curriculum-share 0 --micro-batch-size 8 --groups 4 --group-size 8]
 
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../src/cli/main.js';
 
@@ -18,7 +20,31 @@ const grpoSteps = option('grpo-steps', '30');
 const evalTasks = option('eval-tasks', '200');
 const demos = option('demos', '2000');
 const mistakeRate = option('mistake-rate', '0.3');
-const model = ['--width', option('width', '128'), '--layers', option('layers', '4'), '--heads', '4'];
+const model = [
+  '--width',
+  option('width', '128'),
+  '--layers',
+  option('layers', '4'),
+  '--heads',
+  option('heads', '4'),
+];
+// The same SFT recipe for the warm start and the baseline, so that only GRPO differs.
+const sftRecipe = [
+  '--curriculum-share',
+  option('curriculum-share', '0'),
+  '--learning-rate',
+  option('sft-lr', '0.002'),
+];
+// GRPO's settings; the micro-batch bounds the attention activations (B·H·T·T) of an update.
+const grpoRecipe = [
+  '--micro-batch-size',
+  option('micro-batch-size', '8'),
+  '--groups-per-step',
+  option('groups', '4'),
+  '--group-size',
+  option('group-size', '8'),
+  ...(args.includes('--grpo-lr') ? ['--learning-rate', option('grpo-lr', '')] : []),
+];
 const outDir = option('out', 'benchmark_results');
 const runsDir = join(outDir, 'learning-runs');
 
@@ -52,6 +78,7 @@ async function sft(seed: number, seconds: number, name: string): Promise<string>
     '--mistake-rate',
     mistakeRate,
     ...model,
+    ...sftRecipe,
     '--seconds',
     String(seconds),
     '--eval-episodes',
@@ -86,6 +113,7 @@ async function heldOutSuccess(checkpoint: string, seed: number, file: string): P
   return results.summary.successRate;
 }
 
+const loadAtStart = os.loadavg();
 await mkdir(runsDir, { recursive: true });
 const rows: {
   seed: number;
@@ -119,6 +147,7 @@ for (const seed of seeds) {
     '0',
     '--max-new-tokens',
     '160',
+    ...grpoRecipe,
   ]);
   const wallSeconds = (performance.now() - start) / 1000;
   const grpoRun = join(runsDir, `seed-${seed}-grpo`);
@@ -148,6 +177,10 @@ const result = {
     grpoSteps: Number(grpoSteps),
     evalTasks: Number(evalTasks),
     model,
+    sftRecipe,
+    grpoRecipe,
+    loadAverage: { start: loadAtStart, end: os.loadavg() },
+    cores: os.cpus().length,
   },
   seeds: rows,
   sftSuccessMean: mean(rows.map((r) => r.sftSuccess)),
