@@ -36,4 +36,14 @@ describe('MemoryConversationStore', () => {
     ).rejects.toThrow('mutate failed');
     expect((await store.get('c1'))?.version).toBe(1);
   });
+
+  it('sweeps abandoned conversations out of memory', async () => {
+    let now = 0;
+    const store = new MemoryConversationStore({ ttlMs: 1_000, now: () => now });
+    for (const id of ['a', 'b', 'c']) await store.create(sampleConversation(id));
+    now = 120_000;
+    expect(store.size).toBe(3);
+    await store.create(sampleConversation('d'));
+    expect(store.size).toBe(1);
+  });
 });

@@ -20,6 +20,9 @@ export type MemoryConversationStoreOptions = {
   readonly now?: () => number;
 };
 
+/** Least time between two sweeps of expired entries, in milliseconds. */
+const SWEEP_INTERVAL_MS = 60_000;
+
 type Entry = { readonly conversation: StoredConversation; readonly expiresAt: number };
 type Lock = { readonly token: string; readonly expiresAt: number };
 
@@ -29,13 +32,16 @@ export class MemoryConversationStore implements ConversationStore {
   readonly #locks = new Map<string, Lock>();
   readonly #ttlMs: number;
   readonly #now: () => number;
+  #lastSweep: number;
 
   constructor(options: MemoryConversationStoreOptions = {}) {
     this.#ttlMs = options.ttlMs ?? DEFAULT_CONVERSATION_TTL_MS;
     this.#now = options.now ?? Date.now;
+    this.#lastSweep = this.#now();
   }
 
   async create(conversation: NewConversation): Promise<StoredConversation> {
+    this.#sweep();
     if (this.#live(conversation.id) !== undefined) throw conversationExists(conversation.id);
     const stored: StoredConversation = { ...copyConversation(conversation), version: 1 };
     this.#put(stored);
@@ -86,6 +92,11 @@ export class MemoryConversationStore implements ConversationStore {
 
   async ping(): Promise<void> {}
 
+  /** Conversations held in memory, expired ones not yet swept included. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
   async close(): Promise<void> {
     this.#entries.clear();
     this.#locks.clear();
@@ -98,6 +109,15 @@ export class MemoryConversationStore implements ConversationStore {
     if (entry.expiresAt > this.#now()) return entry;
     this.#entries.delete(id);
     return undefined;
+  }
+
+  /** Drops expired conversations and locks now and then, so abandoned ones do not pile up. */
+  #sweep(): void {
+    const now = this.#now();
+    if (now - this.#lastSweep < SWEEP_INTERVAL_MS) return;
+    this.#lastSweep = now;
+    for (const [id, entry] of this.#entries) if (entry.expiresAt <= now) this.#entries.delete(id);
+    for (const [id, lock] of this.#locks) if (lock.expiresAt <= now) this.#locks.delete(id);
   }
 
   #put(conversation: StoredConversation): void {

@@ -49,6 +49,27 @@ describe('RedisConversationStore while Redis is down', () => {
     }
   });
 
+  it('fails with store_unavailable after commandTimeoutMs when Redis hangs, then recovers', async () => {
+    const store = new RedisConversationStore({ url: server.url, keyPrefix: 'hang:', commandTimeoutMs: 300 });
+    try {
+      await store.create(sampleConversation('c1'));
+      server.pause();
+      const started = performance.now();
+      await expect(store.get('c1')).rejects.toMatchObject({
+        code: 'store_unavailable',
+        message: expect.stringMatching(/timed out/i),
+      });
+      const waited = performance.now() - started;
+      expect(waited).toBeGreaterThanOrEqual(250);
+      expect(waited).toBeLessThan(2_000);
+      server.resume();
+      expect((await store.get('c1'))?.version).toBe(1);
+    } finally {
+      server.resume();
+      await store.close();
+    }
+  });
+
   it('fails with store_unavailable when Redis was never reachable, and closes cleanly', async () => {
     const port = server.port;
     await server.stop();
