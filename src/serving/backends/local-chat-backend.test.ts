@@ -145,14 +145,30 @@ describe('LocalChatBackend: completions', () => {
   });
 
   it('shares the batching sampler between concurrent requests without changing what each draws', async () => {
+    const model = new LanguageModel({
+      config: tinyModelConfig({ vocabSize: tokenizer.vocabSize, contextLength: 64, initStd: 0.5 }),
+      seed: 3,
+      threads: 1,
+    });
+    let prefills = 0;
+    const graph = model.graph.bind(model);
+    model.graph = (kind) => {
+      if (kind === 'prefill') prefills++;
+      return graph(kind);
+    };
+    const shared = new LocalChatBackend({ source: { model } });
     const seeds = [21, 22, 23];
     const alone = [];
     for (const seed of seeds)
-      alone.push(await backend.complete(request({ sampling: { temperature: 1, maxTokens: 8, seed } })));
+      alone.push(await shared.complete(request({ sampling: { temperature: 1, maxTokens: 8, seed } })));
+    expect(prefills).toBe(3);
     const together = await Promise.all(
-      seeds.map((seed) => backend.complete(request({ sampling: { temperature: 1, maxTokens: 8, seed } }))),
+      seeds.map((seed) => shared.complete(request({ sampling: { temperature: 1, maxTokens: 8, seed } }))),
     );
+    expect(prefills, 'one batch served the three concurrent requests').toBe(4);
     expect(together.map((c) => c.tokens?.completion)).toEqual(alone.map((c) => c.tokens?.completion));
+    await shared.close();
+    await model.dispose();
   });
 
   it('describes tools in the system prompt as training does', async () => {
