@@ -189,7 +189,10 @@ describe('ResilientChatBackend: retries and timeouts', () => {
   });
 
   it('times out a hanging attempt, aborting it, and retries', async () => {
-    const { backend, faulty, record } = setup({ attemptTimeoutMs: ATTEMPT_TIMEOUT_MS, retry: { maxRetries: 1 } });
+    const { backend, faulty, record } = setup({
+      attemptTimeoutMs: ATTEMPT_TIMEOUT_MS,
+      retry: { maxRetries: 1 },
+    });
     faulty.failNext({ kind: 'hang' });
     const completion = await backend.complete(REQUEST);
     expect(completion.degraded).toBeUndefined();
