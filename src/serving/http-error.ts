@@ -12,7 +12,13 @@ export type ErrorEnvelope = {
 };
 
 /** How an error is answered. */
-export type HttpError = { readonly status: number; readonly code: ErrorCode; readonly message: string };
+export type HttpError = {
+  readonly status: number;
+  readonly code: ErrorCode;
+  readonly message: string;
+  /** Sent as `Retry-After` (overload, an open breaker, an upstream's 429). */
+  readonly retryAfterSeconds?: number;
+};
 
 /** Codes for the client errors Fastify raises itself (body limits, media types, bad JSON). */
 const FASTIFY_STATUS_CODES: Readonly<Record<number, ErrorCode>> = {
@@ -28,7 +34,11 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof StatesetError) {
     const { status, description } = ERROR_CATALOGUE[error.code];
     // A 500 is our fault; its message may name internals, so the caller gets the description.
-    return { status, code: error.code, message: status === 500 ? description : error.message };
+    const message = status === 500 ? description : error.message;
+    const retryAfterSeconds = retryAfterOf(error);
+    return retryAfterSeconds === undefined
+      ? { status, code: error.code, message }
+      : { status, code: error.code, message, retryAfterSeconds };
   }
   const status = (error as { statusCode?: unknown } | null)?.statusCode;
   if (typeof status === 'number' && FASTIFY_STATUS_CODES[status] !== undefined) {
@@ -40,6 +50,21 @@ export function toHttpError(error: unknown): HttpError {
   return { status: 500, code: 'internal_error', message: ERROR_CATALOGUE.internal_error.description };
 }
 
+/** Whole seconds to wait, from an error that carries `retryAfterSeconds` or `retryAfterMs` (BackendError). */
+function retryAfterOf(error: StatesetError): number | undefined {
+  const { retryAfterSeconds, retryAfterMs } = error as {
+    retryAfterSeconds?: unknown;
+    retryAfterMs?: unknown;
+  };
+  if (typeof retryAfterSeconds === 'number' && Number.isFinite(retryAfterSeconds) && retryAfterSeconds >= 0) {
+    return Math.ceil(retryAfterSeconds);
+  }
+  if (typeof retryAfterMs === 'number' && Number.isFinite(retryAfterMs) && retryAfterMs >= 0) {
+    return Math.ceil(retryAfterMs / 1000);
+  }
+  return undefined;
+}
+
 /** The envelope for `error` answering `requestId`. */
 export function errorEnvelope(error: HttpError, requestId: string): ErrorEnvelope {
   return { error: { code: error.code, message: error.message, requestId } };
@@ -47,6 +72,7 @@ export function errorEnvelope(error: HttpError, requestId: string): ErrorEnvelop
 
 /** Sends `error` as the envelope with its status. */
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: HttpError): FastifyReply {
+  if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
   return reply
     .code(error.status)
     .type('application/json; charset=utf-8')
