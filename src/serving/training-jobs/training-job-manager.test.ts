@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { CLI_ENTRY } from '../../../test/global-setup.js';
 import { runPaths } from '../../training/run-paths.js';
 import { createServerMetrics } from '../server-metrics.js';
@@ -15,9 +15,17 @@ import { TrainingJobManager } from './training-job-manager.js';
 import type { TrainingJobView } from './training-job.js';
 import type { TrainingJobsConfig } from './training-jobs-config.js';
 
+const managers: TrainingJobManager[] = [];
+// A failed assertion must not leave a long-running worker behind.
+afterEach(async () => {
+  await Promise.all(managers.splice(0).map((jobs) => jobs.shutdown()));
+});
+
 async function manager(config: Partial<TrainingJobsConfig> = {}) {
   const trainingJobsDir = await mkdtemp(join(tmpdir(), 'training-jobs-'));
-  return new TrainingJobManager({ cliEntry: CLI_ENTRY, config: { trainingJobsDir, ...config } });
+  const jobs = new TrainingJobManager({ cliEntry: CLI_ENTRY, config: { trainingJobsDir, ...config } });
+  managers.push(jobs);
+  return jobs;
 }
 
 /** Polls the job until `ready` holds (each poll reads its metrics file), failing after `timeoutMs`. */

@@ -40,6 +40,9 @@ export class WorkerProcess {
       cwd: options.cwd,
       env: options.env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: a Ctrl-C meant for the server reaches workers only as the server's
+      // own cancel, so a job the server did not cancel never ends early looking like a success.
+      detached: true,
     });
     this.#child.stdout?.pipe(log, { end: false });
     this.#child.stderr?.on('data', (chunk: Buffer) => {
