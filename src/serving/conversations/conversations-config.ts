@@ -29,8 +29,10 @@ export const ConversationsConfigSchema = z.strictObject({
       'τ-bench retail data folder; empty: $STATESET_TAU_RETAIL, else shared/tau-retail in or beside the working directory.',
     ),
   toolStateCacheSize: count(0)
-    .default(256)
-    .describe('Conversations whose tool state this replica keeps in memory; others are rebuilt by replay.'),
+    .default(64)
+    .describe(
+      'Conversations whose tool state this replica keeps in memory (a retail database copy is about 1.5 MB); others are rebuilt by replay.',
+    ),
 });
 
 /** A resolved conversations configuration. */
