@@ -7,6 +7,7 @@ import { exportCommand } from './commands/export.js';
 import { lmDemoCommand } from './commands/lm-demo.js';
 import { quickstartCommand } from './commands/quickstart.js';
 import { reportCommand } from './commands/report.js';
+import { serveCommand } from './commands/serve.js';
 import { sftCommand } from './commands/sft.js';
 import { tauReplayCommand } from './commands/tau-replay.js';
 import { trainCommand } from './commands/train.js';
@@ -19,6 +20,7 @@ export const COMMANDS: readonly Command[] = [
   evalCommand,
   reportCommand,
   chatCommand,
+  serveCommand,
   exportCommand,
   tauReplayCommand,
   lmDemoCommand,

@@ -58,6 +58,8 @@ export class GracefulShutdown {
   readonly #signals: readonly NodeJS.Signals[];
   readonly #source: SignalSource;
   #running: Promise<ShutdownReport> | undefined;
+  #finished!: (report: ShutdownReport) => void;
+  readonly #whenDone = new Promise<ShutdownReport>((resolve) => (this.#finished = resolve));
 
   constructor(options: GracefulShutdownOptions) {
     this.#options = options;
@@ -76,6 +78,11 @@ export class GracefulShutdown {
     return this.#running;
   }
 
+  /** Resolves with the report once a shutdown, however started, has finished. */
+  whenDone(): Promise<ShutdownReport> {
+    return this.#whenDone;
+  }
+
   /** Handles the signals: the first shuts down then exits with the report's code; another exits at once (128 + signal number). */
   install(): this {
     for (const signal of this.#signals) this.#source.on(signal, this.#onSignal);
@@ -89,7 +96,10 @@ export class GracefulShutdown {
 
   /** Shuts the server down once; resolves when every phase has run (never rejects). */
   shutdown(reason: string): Promise<ShutdownReport> {
-    this.#running ??= this.#run(reason);
+    if (this.#running === undefined) {
+      this.#running = this.#run(reason);
+      void this.#running.then(this.#finished);
+    }
     return this.#running;
   }
 
