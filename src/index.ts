@@ -414,6 +414,38 @@ export {
 } from './serving/resilience/retry.js';
 export { withTimeout, type TimeoutOptions } from './serving/resilience/timeout.js';
 
+// Serving conversations and training jobs: route plugins for buildServer, with their settings.
+export {
+  conversationRoutes,
+  type ConversationRoutesOptions,
+} from './serving/conversations/conversation-routes.js';
+export {
+  ConversationsConfigSchema,
+  type ConversationsConfig,
+} from './serving/conversations/conversations-config.js';
+export type { ConversationView } from './serving/conversations/conversation-views.js';
+export type { TurnReply } from './serving/conversations/conversation-turn-step.js';
+export type { TurnEnd } from './serving/conversations/conversation-turn.js';
+export type { ConversationStopReason } from './serving/conversations/conversation-facts.js';
+export { capturedConversation } from './serving/conversations/capture.js';
+export {
+  TrainingJobManager,
+  type TrainingJobManagerOptions,
+} from './serving/training-jobs/training-job-manager.js';
+export {
+  trainingJobRoutes,
+  type TrainingJobRoutesOptions,
+} from './serving/training-jobs/training-job-routes.js';
+export {
+  TrainingJobsConfigSchema,
+  type TrainingJobsConfig,
+} from './serving/training-jobs/training-jobs-config.js';
+export {
+  TRAINING_JOB_STATUSES,
+  type TrainingJobStatus,
+  type TrainingJobView,
+} from './serving/training-jobs/training-job.js';
+
 // Configuration: one zod schema drives flags, files, environment and help.
 export { resolveConfig, type ResolveConfigOptions } from './config/schema-config.js';
 export { renderHelp, type HelpOptions } from './config/help-text.js';

@@ -71,6 +71,15 @@ export {
 } from './run-episodes.js';
 export { summarizeEpisodes, type EpisodeStats } from './episode-stats.js';
 export {
+  CHAT_WORLD_NAMES,
+  createChatWorld,
+  loadChatWorld,
+  type ChatToolRunner,
+  type ChatWorld,
+  type ChatWorldName,
+  type LoadChatWorldOptions,
+} from './chat-world.js';
+export {
   chooseScenario,
   createToolUserEnvironment,
   worldTool,
