@@ -1,5 +1,8 @@
 // The public API alone is enough to build an environment, run agents, score, and evaluate.
 
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as api from './index.js';
@@ -52,6 +55,35 @@ describe('stateset-agents public API', () => {
       'retailGoldAgent',
       'randomToolAgent',
       'writeRunReport',
+    ]) {
+      expect(api, name).toHaveProperty(name);
+    }
+  });
+
+  it('starts a serving process and shuts it down through exports of src/index.ts only', async () => {
+    const runsDir = mkdtempSync(join(tmpdir(), 'index-serve-'));
+    const running = await api.startServer({
+      config: api.ServingStackConfigSchema.parse({
+        port: 0,
+        runsDir,
+        trajectoriesDir: join(runsDir, 'captured'),
+        trainingJobs: false,
+      }),
+      logger: api.createLogger({ level: 'silent' }),
+      handleSignals: false,
+    });
+    const ready = await fetch(`${running.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(JSON.stringify(await ready.json())).toContain(`no checkpoint under ${runsDir}`);
+    const report = await running.shutdown.shutdown('test');
+    expect(report).toMatchObject({ exitCode: 0, cutOff: 0, failed: [] });
+    rmSync(runsDir, { recursive: true, force: true });
+    for (const name of [
+      'buildServer',
+      'ServeConfigSchema',
+      'GracefulShutdown',
+      'createServingStack',
+      'METRIC',
     ]) {
       expect(api, name).toHaveProperty(name);
     }

@@ -446,6 +446,58 @@ export {
   type TrainingJobView,
 } from './serving/training-jobs/training-job.js';
 
+// Serving: the server (buildServer, its configuration, auth, metrics) and a whole serving process
+// (the stack a configuration builds, startServer, graceful shutdown), as `stateset-agents serve` runs it.
+export { buildServer } from './serving/server.js';
+export type { BuildServerOptions, StatesetServer } from './serving/server-options.js';
+export type { ServerDeps, ServerPlugin } from './serving/server-deps.js';
+export {
+  ApiKeyHashSchema,
+  ServeConfigSchema,
+  redactServeConfig,
+  type ApiKeyHash,
+  type ServeConfig,
+} from './serving/serve-config.js';
+export { hashApiKey } from './serving/api-keys.js';
+export { SCOPES, type Principal, type Scope } from './serving/principal.js';
+export {
+  createServerMetrics,
+  type ServerMetrics,
+  type ServerMetricsOptions,
+} from './serving/server-metrics.js';
+export { METRIC } from './serving/metric-names.js';
+export { DEFAULT_FALLBACK_MESSAGE, fallbackCompletion } from './serving/resilience/fallback-completion.js';
+export {
+  ServingStackConfigSchema,
+  conversationsConfigOf,
+  trainingJobsConfigOf,
+  type ServingStackConfig,
+} from './serving/serving-stack-config.js';
+export {
+  createConfiguredBackend,
+  type ConfiguredBackend,
+  type ConfiguredBackendOptions,
+} from './serving/configured-backend.js';
+export {
+  BREAKER_STATE_VALUE,
+  resilienceMetricHooks,
+  type ResilienceMetricHooksOptions,
+} from './serving/resilience-metrics.js';
+export {
+  captureFileName,
+  createServingStack,
+  type ServingStack,
+  type ServingStackOptions,
+} from './serving/create-serving-stack.js';
+export {
+  GracefulShutdown,
+  type GracefulShutdownOptions,
+  type ShutdownReport,
+  type ShutdownStep,
+  type SignalSource,
+} from './serving/graceful-shutdown.js';
+export { startServer, type RunningServer, type StartServerOptions } from './serving/start-server.js';
+
 // Configuration: one zod schema drives flags, files, environment and help.
 export { resolveConfig, type ResolveConfigOptions } from './config/schema-config.js';
 export { renderHelp, type HelpOptions } from './config/help-text.js';
