@@ -28,14 +28,14 @@ const HfLlamaConfigSchema = z.looseObject({
 
 /** Options of `hfLlamaToTransformerConfig`. */
 export type HfLlamaConfigOptions = {
-  /** Use fewer positions than max_position_embeddings (smaller rotary tables, less memory). */
-  readonly contextLength?: number;
+  /** At most this many positions (smaller rotary tables, less memory); default max_position_embeddings. */
+  readonly maxContextLength?: number;
 };
 
 /**
  * Our configuration for a Hugging Face Llama config.json. Throws ModelError('invalid_model_config')
  * naming the field: an unsupported model_type or rope_scaling type, a head_dim other than
- * hidden_size / num_attention_heads, biases, or a context longer than max_position_embeddings.
+ * hidden_size / num_attention_heads, or biases.
  */
 export function hfLlamaToTransformerConfig(
   configJson: unknown,
@@ -56,12 +56,7 @@ export function hfLlamaToTransformerConfig(
       `head_dim ${hf.head_dim} differs from hidden_size / num_attention_heads = ${headSize}; only the latter is supported`,
     );
   }
-  const contextLength = options.contextLength ?? hf.max_position_embeddings;
-  if (contextLength > hf.max_position_embeddings) {
-    throw invalid(
-      `a context of ${contextLength} is longer than max_position_embeddings ${hf.max_position_embeddings}`,
-    );
-  }
+  const contextLength = Math.min(hf.max_position_embeddings, options.maxContextLength ?? Infinity);
   const ropeScaling = hf.rope_scaling == null ? undefined : ropeScalingOf(hf.rope_scaling);
   return resolveTransformerConfig({
     vocabSize: hf.vocab_size,

@@ -12,8 +12,13 @@ export const ChatConfigSchema = z.object({
     .string()
     .default('')
     .describe(
-      'A stateset-agents checkpoint of a byte-level model, e.g. runs/…/checkpoints/best.safetensors (required).',
+      'A stateset-agents checkpoint of a byte-level model, e.g. runs/…/checkpoints/best.safetensors (or use --model).',
     ),
+  model: z
+    .string()
+    .default('')
+    .describe('A Hugging Face Llama-family model directory to chat with (instead of --checkpoint).'),
+  adapter: z.string().default('').describe('With --model: a PEFT LoRA adapter folder to load on the model.'),
   env: z
     .enum(CHAT_ENVIRONMENTS)
     .default('support-lite')

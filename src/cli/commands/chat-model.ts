@@ -1,5 +1,6 @@
-// The agent `chat` talks through: a byte-level checkpoint behind the same ToolAgent that training
-// and evaluation use (ByteChatRenderer, tools in the system prompt, a context window).
+// The agent `chat` talks through: a byte-level checkpoint (ByteChatRenderer) or a Hugging Face model
+// directory with an optional LoRA adapter (its own chat template), behind the same ToolAgent that
+// training and evaluation use (tools in the system prompt, a context window).
 
 import type { Agent } from '../../agents/agent.js';
 import { ByteChatRenderer } from '../../conversation/byte-chat-renderer.js';
@@ -9,6 +10,8 @@ import { LanguageModel } from '../../models/language-model.js';
 import { ByteTokenizer } from '../../models/tokenizers/byte-tokenizer.js';
 import { parameterCount } from '../../models/transformer-params.js';
 import { createPolicyAgent } from '../../training/policy-agent.js';
+import { loadHfPolicy } from '../../training/hf-policy-model.js';
+import type { ChatRenderer } from '../../conversation/chat-renderer.js';
 import type { ChatConfig } from './chat-config.js';
 import type { ChatWorld } from '../../environments/chat-world.js';
 import { checkpointModelConfig } from './eval-agents.js';
@@ -28,12 +31,29 @@ export type ChatAgentFactory = (options: {
 }) => ChatAgent | PromiseLike<ChatAgent>;
 
 /**
- * The checkpoint's model (configuration from its metadata) as a ToolAgent; a reply may take up to half
- * the context. Throws ConfigError without --checkpoint, CheckpointError for a missing, damaged or
- * non-byte-level checkpoint.
+ * The checkpoint's model (configuration from its metadata), or the --model directory with its adapter,
+ * as a ToolAgent. Throws ConfigError without exactly one of --checkpoint and --model, CheckpointError
+ * for a missing, damaged or non-byte-level checkpoint, ModelError for a bad model directory or adapter.
  */
 export const checkpointChatAgent: ChatAgentFactory = async ({ config, world }) => {
-  if (config.checkpoint === '') throw new ConfigError('invalid_config', 'chat needs --checkpoint FILE');
+  if ((config.checkpoint === '') === (config.model === ''))
+    throw new ConfigError('invalid_config', 'chat needs --checkpoint FILE or --model DIR (one of them)');
+  if (config.adapter !== '' && config.model === '')
+    throw new ConfigError('invalid_config', 'flag --adapter needs --model DIR');
+  const threads = config.threads === 0 ? undefined : config.threads;
+  if (config.model !== '') {
+    const hf = await loadHfPolicy({
+      dir: config.model,
+      ...(config.adapter === '' ? {} : { adapterDir: config.adapter }),
+      seed: config.seed,
+      threads,
+    });
+    return policyChatAgent(config, world, {
+      model: hf.model,
+      renderer: hf.renderer,
+      description: hf.description,
+    });
+  }
   const tokenizer = new ByteTokenizer();
   const modelConfig = await checkpointModelConfig(config.checkpoint);
   if (modelConfig.vocabSize !== tokenizer.vocabSize) {
@@ -43,15 +63,28 @@ export const checkpointChatAgent: ChatAgentFactory = async ({ config, world }) =
     );
   }
   const state = await loadCheckpoint(config.checkpoint, modelConfig);
-  const model = new LanguageModel({
-    config: state.config,
-    parameters: state.parameters,
-    threads: config.threads === 0 ? undefined : config.threads,
+  const model = new LanguageModel({ config: state.config, parameters: state.parameters, threads });
+  const description =
+    `${parameterCount(model.config).toLocaleString('en-US')}-parameter model ${config.checkpoint} ` +
+    `(context ${model.config.contextLength} tokens)`;
+  return policyChatAgent(config, world, {
+    model,
+    renderer: new ByteChatRenderer({ tokenizer }),
+    description,
   });
+};
+
+/** The ToolAgent over a local model, as training plays it; a reply may take up to half the context. */
+function policyChatAgent(
+  config: ChatConfig,
+  world: ChatWorld,
+  local: { readonly model: LanguageModel; readonly renderer: ChatRenderer; readonly description: string },
+): ChatAgent {
+  const { model } = local;
   const { contextLength } = model.config;
   const agent = createPolicyAgent({
     backend: model,
-    renderer: new ByteChatRenderer({ tokenizer }),
+    renderer: local.renderer,
     tools: world.tools,
     contextLength,
     maxNewTokens: Math.min(config.maxNewTokens, Math.floor(contextLength / 2)),
@@ -59,11 +92,5 @@ export const checkpointChatAgent: ChatAgentFactory = async ({ config, world }) =
     seed: config.seed,
     toolPrompt: config.toolPrompt,
   });
-  return {
-    agent,
-    description:
-      `${parameterCount(model.config).toLocaleString('en-US')}-parameter model ${config.checkpoint} ` +
-      `(context ${contextLength} tokens)`,
-    close: () => model.dispose(),
-  };
-};
+  return { agent, description: local.description, close: () => model.dispose() };
+}

@@ -108,5 +108,11 @@ describe('stateset-agents chat with a checkpoint', () => {
     );
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^error \[checkpoint_not_found\]/);
+    const both = await chat(['--checkpoint', 'a.safetensors', '--model', 'models/x', '--env', 'none'], []);
+    expect(both.stderr).toMatch(
+      /^error \[invalid_config\]: chat needs --checkpoint FILE or --model DIR \(one of them\)/,
+    );
+    const adapterAlone = await chat(['--checkpoint', 'a.safetensors', '--adapter', 'x', '--env', 'none'], []);
+    expect(adapterAlone.stderr).toMatch(/^error \[invalid_config\]: flag --adapter needs --model DIR/);
   });
 });

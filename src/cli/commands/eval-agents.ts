@@ -1,11 +1,14 @@
 // The agents `eval` can run, one fresh agent per episode: the environment's perfect agent, a seeded
-// random one, a ToolAgent over an OpenAI-compatible endpoint, or one over a local byte-level checkpoint.
+// random one, a ToolAgent over an OpenAI-compatible endpoint, or one over a local model: a byte-level
+// checkpoint, or a Hugging Face model directory (with a LoRA adapter) through its own chat template.
 
 import { readFile } from 'node:fs/promises';
 import type { Agent } from '../../agents/agent.js';
 import { OpenAICompatiblePolicy } from '../../agents/openai-compatible-policy.js';
 import { ToolAgent } from '../../agents/tool-agent.js';
 import { createPolicyAgent } from '../../training/policy-agent.js';
+import { loadHfPolicy } from '../../training/hf-policy-model.js';
+import type { ChatRenderer } from '../../conversation/chat-renderer.js';
 import { ByteChatRenderer } from '../../conversation/byte-chat-renderer.js';
 import { readSafetensors } from '../../engine/safetensors.js';
 import { CheckpointError, ConfigError } from '../../errors.js';
@@ -68,12 +71,26 @@ export async function createEvalAgents<TState>(
 }
 
 /**
- * ToolAgents over a byte-level checkpoint: ByteChatRenderer, tools in the system prompt, the oldest
- * turns dropped to leave room for a reply of up to half the model's context.
+ * ToolAgents over a byte-level checkpoint (ByteChatRenderer) or an HF model directory (its template),
+ * tools in the system prompt, the oldest turns dropped to leave room for a reply of up to half the context.
  */
 async function localAgents<TState>(config: EvalConfig, suite: EvalSuite<TState>): Promise<EvalAgents> {
-  if (config.checkpoint === '')
-    throw new ConfigError('invalid_config', 'flag --agent local needs --checkpoint FILE');
+  if ((config.checkpoint === '') === (config.model === ''))
+    throw new ConfigError(
+      'invalid_config',
+      'flag --agent local needs --checkpoint FILE or --model DIR (one of them)',
+    );
+  if (config.adapter !== '' && config.model === '')
+    throw new ConfigError('invalid_config', 'flag --adapter needs --model DIR');
+  if (config.model !== '') {
+    const hf = await loadHfPolicy({
+      dir: config.model,
+      ...(config.adapter === '' ? {} : { adapterDir: config.adapter }),
+      seed: config.seed,
+    });
+    const label = `local:${config.model}${config.adapter === '' ? '' : `+${config.adapter}`}`;
+    return policyAgents(config, suite, { model: hf.model, renderer: hf.renderer, label });
+  }
   const tokenizer = new ByteTokenizer();
   const modelConfig = await checkpointModelConfig(config.checkpoint);
   if (modelConfig.vocabSize !== tokenizer.vocabSize) {
@@ -85,10 +102,20 @@ async function localAgents<TState>(config: EvalConfig, suite: EvalSuite<TState>)
   const state = await loadCheckpoint(config.checkpoint, modelConfig);
   const model = new LanguageModel({ config: state.config, parameters: state.parameters });
   const renderer = new ByteChatRenderer({ tokenizer });
+  return policyAgents(config, suite, { model, renderer, label: `local:${config.checkpoint}` });
+}
+
+/** ToolAgents over a local model, as training and sft play it. */
+function policyAgents<TState>(
+  config: EvalConfig,
+  suite: EvalSuite<TState>,
+  local: { readonly model: LanguageModel; readonly renderer: ChatRenderer; readonly label: string },
+): EvalAgents {
+  const { model, renderer } = local;
   const maxNewTokens = Math.min(config.maxNewTokens, Math.floor(model.config.contextLength / 2));
   const tools = suite.environment.tools;
   return {
-    label: `local:${config.checkpoint}`,
+    label: local.label,
     // The agent training and sft play, so a checkpoint is evaluated on the prompts it learned.
     agentFor: (episode) =>
       createPolicyAgent({

@@ -22,7 +22,7 @@ export const EvalConfigSchema = z
       .enum(EVAL_AGENTS)
       .default('gold')
       .describe(
-        'gold: the perfect scripted agent (retail gold actions; support-lite expert); random: seeded random tool calls; openai: an OpenAI-compatible endpoint; local: a byte-level checkpoint.',
+        'gold: the perfect scripted agent (retail gold actions; support-lite expert); random: seeded random tool calls; openai: an OpenAI-compatible endpoint; local: a byte-level checkpoint (--checkpoint) or a Hugging Face model directory (--model, with --adapter).',
       ),
     split: z
       .enum(EVAL_SPLITS)
@@ -63,12 +63,21 @@ export const EvalConfigSchema = z
       .string()
       .default('')
       .describe('--agent openai: the endpoint, e.g. http://127.0.0.1:8000/v1 (required).'),
-    model: z.string().default('').describe('--agent openai: the model name (required).'),
+    model: z
+      .string()
+      .default('')
+      .describe(
+        '--agent openai: the model name (required); --agent local: a Hugging Face Llama-family model directory (instead of --checkpoint).',
+      ),
+    adapter: z
+      .string()
+      .default('')
+      .describe('--agent local with --model: a PEFT LoRA adapter folder to load on the model.'),
     apiKey: z.string().default('').describe('--agent openai: the API key; empty sends "EMPTY".'),
     checkpoint: z
       .string()
       .default('')
-      .describe('--agent local: a stateset-agents checkpoint of a byte-level model (required).'),
+      .describe('--agent local: a stateset-agents checkpoint of a byte-level model (or use --model DIR).'),
     temperature: z
       .number()
       .min(0)

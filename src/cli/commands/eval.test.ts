@@ -406,6 +406,14 @@ describe('stateset-agents eval: bad flags', () => {
         /^error \[invalid_config\]: flag --agent openai needs --model/,
       ],
       [['--agent', 'local'], /^error \[invalid_config\]: flag --agent local needs --checkpoint FILE/],
+      [
+        ['--agent', 'local', '--checkpoint', 'a.safetensors', '--adapter', 'adapter'],
+        /^error \[invalid_config\]: flag --adapter needs --model DIR/,
+      ],
+      [
+        ['--agent', 'local', '--model', 'no-such-model-dir'],
+        /^error \[invalid_model_config\]: cannot read Llama config no-such-model-dir\/config\.json/,
+      ],
       [['--user', 'llm'], /^error \[invalid_config\]: flag --user llm needs --user-base-url/],
       [
         ['--user-base-url', 'http://127.0.0.1:9/v1'],

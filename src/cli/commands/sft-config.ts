@@ -2,6 +2,7 @@
 // the held-out evaluation. One zod schema drives the flags, STATESET_* variables, --config and --help.
 
 import { z } from 'zod';
+import { LoraFlagsSchema } from '../../training/hf-policy-flags.js';
 
 /** Flags of `sft`. */
 export const SftConfigSchema = z
@@ -66,6 +67,19 @@ export const SftConfigSchema = z
       .string()
       .default('')
       .describe('Start from the weights of this stateset-agents checkpoint (its model config is used).'),
+    model: z
+      .string()
+      .default('')
+      .describe(
+        'A Hugging Face Llama-family model directory to fine-tune (its tokenizer and chat template; --context caps its positions); empty: a fresh byte-level model.',
+      ),
+    ...LoraFlagsSchema.shape,
+    exportMerged: z
+      .boolean()
+      .default(false)
+      .describe(
+        'With --model: also write merged/ (adapter folded into the weights: config.json, model.safetensors, model.onnx, tokenizer).',
+      ),
     steps: z
       .number()
       .int()

@@ -1,6 +1,7 @@
-// `stateset-agents sft`: supervised fine-tuning of a byte-level model on support-lite teacher
-// demonstrations or a chat JSONL file, then a held-out evaluation next to the teacher. Writes the
-// checkpoint, the resolved configuration, per-step metrics and the evaluation into a run folder.
+// `stateset-agents sft`: supervised fine-tuning of a byte-level model, or of a Hugging Face model
+// directory (--model, optionally with a LoRA adapter), on support-lite teacher demonstrations or a chat
+// JSONL file, then a held-out evaluation next to the teacher. Writes the checkpoint (and the adapter),
+// the resolved configuration, per-step metrics and the evaluation into a run folder.
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { writeTrajectoriesJsonl } from '../../conversation/trajectory-jsonl.js';
 import { findRetailDataDir } from '../../environments/retail/retail-data-dir.js';
 import { loadRetailData } from '../../environments/retail/retail-data.js';
 import { createSupportLiteEnvironment } from '../../environments/support-lite/environment.js';
-import { EnvironmentError } from '../../errors.js';
+import { ConfigError, EnvironmentError } from '../../errors.js';
 import { evaluationMetrics, type EvaluationSummary } from '../../evaluation/evaluation-summary.js';
 import { ByteTokenizer } from '../../models/tokenizers/byte-tokenizer.js';
 import { parameterCount } from '../../models/transformer-params.js';
@@ -19,6 +20,9 @@ import { createLogger } from '../../observability/logger.js';
 import { appendMetrics } from '../../training/metrics-log.js';
 import { checkSftSequences, runSft, SFT_METRICS, type SftStep } from '../../training/sft.js';
 import { createPolicyBackend, createPolicyModel } from '../../training/training-model.js';
+import { checkLoraFlagsNeedModel, loraConfigFromFlags } from '../../training/hf-policy-flags.js';
+import { loadHfPolicy, type HfPolicy } from '../../training/hf-policy-model.js';
+import { saveSftModelFiles } from './sft-model-files.js';
 import type { CliIo } from '../cli-io.js';
 import { defineCommand } from '../command.js';
 import { ProgressDisplay } from '../progress-display.js';
@@ -42,21 +46,24 @@ async function runSftCommand(config: SftConfig, io: CliIo): Promise<void> {
     'resolved configuration',
   );
   const curriculum = config.curriculumShare > 0 ? curriculumLength(config) : undefined;
+  const hf = await loadHfModel(config);
   const world = config.data === '' || config.evalEpisodes > 0 ? await loadWorld(config, io) : undefined;
-  const renderer = new ByteChatRenderer({ tokenizer: new ByteTokenizer() });
-  const model = await createPolicyModel({
-    model: {
-      width: config.width,
-      layers: config.layers,
-      heads: config.heads,
-      mlpWidth: 4 * config.width,
-      contextLength: config.context,
-      positions: config.positions,
-    },
-    initCheckpoint: config.initCheckpoint,
-    seed: config.seed,
-    threads: config.threads,
-  });
+  const renderer = hf?.renderer ?? new ByteChatRenderer({ tokenizer: new ByteTokenizer() });
+  const model =
+    hf?.model ??
+    (await createPolicyModel({
+      model: {
+        width: config.width,
+        layers: config.layers,
+        heads: config.heads,
+        mlpWidth: 4 * config.width,
+        contextLength: config.context,
+        positions: config.positions,
+      },
+      initCheckpoint: config.initCheckpoint,
+      seed: config.seed,
+      threads: config.threads,
+    }));
   try {
     const backend = createPolicyBackend(model, config.seed);
     const formatTools = config.toolPrompt === 'compact' ? compactToolsPrompt : formatToolsPrompt;
@@ -74,18 +81,19 @@ async function runSftCommand(config: SftConfig, io: CliIo): Promise<void> {
       command: 'sft',
       options: config,
       model: model.config,
-      tokenizer: 'byte',
-      renderer: 'byte-chat',
+      ...(model.adapter === undefined ? {} : { lora: model.adapter.config }),
+      tokenizer: hf === undefined ? 'byte' : 'hf',
+      renderer: hf === undefined ? 'byte-chat' : 'hf-template',
     };
     writeFileSync(files.config, `${JSON.stringify(saved, null, 2)}\n`);
     if (data.demonstrations !== undefined)
       await writeTrajectoriesJsonl({ path: files.demonstrations, trajectories: data.demonstrations });
     const { layers, width, heads, contextLength } = model.config;
-    io.stdout.write(
-      `sft: ${parameterCount(model.config).toLocaleString('en-US')}-parameter model (${layers} layers, width ${width}, ` +
-        `${heads} heads, context ${contextLength}${config.initCheckpoint === '' ? '' : `, from ${config.initCheckpoint}`}) ` +
-        `on ${data.description}\n`,
-    );
+    const what =
+      hf?.description ??
+      `${parameterCount(model.config).toLocaleString('en-US')}-parameter model (${layers} layers, width ${width}, ` +
+        `${heads} heads, context ${contextLength}${config.initCheckpoint === '' ? '' : `, from ${config.initCheckpoint}`})`;
+    io.stdout.write(`sft: ${what} on ${data.description}\n`);
 
     const display = new ProgressDisplay({ output: io.stdout });
     const recorder =
@@ -159,6 +167,15 @@ async function runSftCommand(config: SftConfig, io: CliIo): Promise<void> {
         `loss ${steps[0].loss.toFixed(3)} → ${meanLoss(steps.slice(-10)).toFixed(3)} (mean of the last ${Math.min(10, steps.length)} steps)\n`,
     );
     await backend.saveState(files.checkpoint);
+    const modelFiles =
+      hf === undefined
+        ? []
+        : await saveSftModelFiles({
+            runDir,
+            model,
+            modelDir: config.model,
+            exportMerged: config.exportMerged,
+          });
 
     if (config.evalEpisodes > 0 && world !== undefined) {
       const evaluation = await evaluateSftModel({
@@ -183,12 +200,32 @@ async function runSftCommand(config: SftConfig, io: CliIo): Promise<void> {
     }
     io.stdout.write(
       `run:        ${runDir}\ncheckpoint: ${files.checkpoint}\nconfig:     ${files.config}\nmetrics:    ${files.metrics}\n` +
+        modelFiles.map((line) => `${line}\n`).join('') +
         (data.demonstrations === undefined ? '' : `demos:      ${files.demonstrations}\n`) +
         (config.evalEpisodes > 0 ? `evaluation: ${files.evaluation}\n` : ''),
     );
   } finally {
     await model.dispose();
   }
+}
+
+/** The --model directory (with a fresh or saved adapter), or undefined for a byte-level model. */
+async function loadHfModel(config: SftConfig): Promise<HfPolicy | undefined> {
+  checkLoraFlagsNeedModel(config, config.model);
+  if (config.model === '') return undefined;
+  if (config.initCheckpoint !== '')
+    throw new ConfigError(
+      'invalid_config',
+      'flag --init-checkpoint cannot start a --model run; use --adapter DIR',
+    );
+  return loadHfPolicy({
+    dir: config.model,
+    lora: loraConfigFromFlags(config),
+    ...(config.adapter === '' ? {} : { adapterDir: config.adapter }),
+    maxContextLength: config.context,
+    seed: config.seed,
+    threads: config.threads === 0 ? undefined : config.threads,
+  });
 }
 
 /** The retail database and the support-lite environment on it. */
