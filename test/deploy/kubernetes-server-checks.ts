@@ -27,6 +27,8 @@ export type ServerContainer = {
   readonly workload: Workload;
   readonly container: Container;
   readonly config: ServeConfig;
+  /** Every resolved value of the serve command (its schema may extend ServeConfigSchema). */
+  readonly values: Readonly<Record<string, unknown>>;
   readonly env: Readonly<Record<string, string>>;
   readonly configFile: string | undefined;
 };
@@ -59,11 +61,10 @@ export function serverContainers(bundle: KubernetesBundle, stages: readonly Stag
       const resolved = resolveContainerCommand(bundle, workload.template, container, stages);
       if (resolved === undefined || 'unknownCommand' in resolved || resolved.name !== 'serve') return [];
       if (!resolved.result.ok) return [];
-      // The serve command's schema may extend ServeConfigSchema; the server reads these fields.
-      const config = ServeConfigSchema.parse(
-        pickServeFields(resolved.result.value as Record<string, unknown>),
-      );
-      return [{ workload, container, config, env: resolved.env, configFile: resolved.configFile }];
+      // The serve command's schema may extend ServeConfigSchema; buildServer reads these fields.
+      const values = resolved.result.value as Record<string, unknown>;
+      const config = ServeConfigSchema.parse(pickServeFields(values));
+      return [{ workload, container, config, values, env: resolved.env, configFile: resolved.configFile }];
     }),
   );
 }
@@ -71,13 +72,14 @@ export function serverContainers(bundle: KubernetesBundle, stages: readonly Stag
 /**
  * The server's configuration is sound: its port is the container port; the config file sets no
  * key the environment overrides (a dead value); the API keys parse; several replicas share
- * conversations through Redis, at a URL naming a Service of the manifests on its port.
+ * conversations through Redis, at a URL naming a Service of the manifests on its port, and run no
+ * training jobs (which live in the replica that started them).
  */
 export function serveConfigProblems(bundle: KubernetesBundle, stages: readonly Stage[]): string[] {
   const problems: string[] = [];
   const servers = serverContainers(bundle, stages);
   if (servers.length === 0) problems.push('no container runs `serve` with a valid configuration');
-  for (const { workload, container, config, env, configFile } of servers) {
+  for (const { workload, container, config, values, env, configFile } of servers) {
     const where = `${refOf(workload.object)} container ${container.name}`;
     if (!containerHasPort([container], config.port)) {
       problems.push(`${where}: the server listens on ${config.port}, which is no container port`);
@@ -96,6 +98,11 @@ export function serveConfigProblems(bundle: KubernetesBundle, stages: readonly S
     }
     if (maxReplicas(bundle, workload) > 1 && config.store !== 'redis') {
       problems.push(`${where}: several replicas with store "${config.store}" would not share conversations`);
+    }
+    if (maxReplicas(bundle, workload) > 1 && values.trainingJobs === true) {
+      problems.push(
+        `${where}: training jobs live in one replica; with several, a job's next request may not find it`,
+      );
     }
     if (config.store === 'redis') problems.push(...redisUrlProblems(bundle, where, config.redisUrl));
   }

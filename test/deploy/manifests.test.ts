@@ -258,6 +258,12 @@ describe('deploy/kubernetes: against the server and the CLI', () => {
         stages,
       ),
     ).toContainEqual(expect.stringContaining('would not share conversations'));
+    expect(
+      serveConfigProblems(
+        edit((config) => (config.trainingJobs = true)),
+        stages,
+      ),
+    ).toContainEqual(expect.stringContaining('training jobs live in one replica'));
     const badKeys = broken(
       (objects) =>
         (find(objects, 'Secret', 'stateset-agents-secrets').stringData.STATESET_API_KEYS =
