@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import { trajectoriesToJsonl } from '../../conversation/trajectory-jsonl.js';
 import type { CapturedConversation } from '../../serving/trajectory-store.js';
 import { chatLine } from './export-chat-line.js';
+import { latestCaptures } from './export-latest-captures.js';
 import { type DropReason, dropReason, type ExportFilters } from './export-selection.js';
 import type { ExportSource } from './export-source.js';
 
@@ -20,45 +21,48 @@ export type ExportTrainingDataOptions = ExportFilters & {
 
 /** What an export read, dropped and wrote. */
 export type ExportSummary = {
+  /** Conversations read (after merging repeated records of one conversation). */
   readonly read: number;
+  /** Records dropped because a later record of the same conversation superseded them. */
+  readonly merged: number;
   readonly written: number;
   readonly dropped: Readonly<Record<DropReason, number>>;
-  /** True when reading stopped because `limit` conversations were written. */
+  /** True when writing stopped because `limit` conversations were written. */
   readonly reachedLimit: boolean;
 };
 
 /** Bytes gathered before each write to the output file. */
 const WRITE_BUFFER_BYTES = 1 << 20;
 
-/** Writes the selected conversations to `out` (replacing it only once all are written). */
+/**
+ * Writes the selected conversations to `out` (replacing it only once all are written). A conversation
+ * captured several times (feedback after it finished) is written once, from its latest record.
+ */
 export async function exportTrainingData(options: ExportTrainingDataOptions): Promise<ExportSummary> {
   const dropped: Record<DropReason, number> = { otherEnvironment: 0, unrated: 0, belowRating: 0, noReply: 0 };
-  let read = 0;
   let written = 0;
   let reachedLimit = false;
+  const { records, merged } = await latestCaptures(options.sources.map((source) => source.store));
   await mkdir(dirname(options.out), { recursive: true });
   const temporary = `${options.out}.${process.pid}.tmp`;
   const file = await open(temporary, 'w');
   try {
     let buffered = '';
-    reading: for (const source of options.sources) {
-      for await (const record of source.store.read()) {
-        read++;
-        const reason = dropReason(record, options);
-        if (reason !== undefined) {
-          dropped[reason]++;
-          continue;
-        }
-        buffered += formatLine(record, options.format);
-        written++;
-        if (buffered.length >= WRITE_BUFFER_BYTES) {
-          await file.appendFile(buffered, 'utf8');
-          buffered = '';
-        }
-        if (options.limit > 0 && written >= options.limit) {
-          reachedLimit = true;
-          break reading;
-        }
+    for (const record of records) {
+      const reason = dropReason(record, options);
+      if (reason !== undefined) {
+        dropped[reason]++;
+        continue;
+      }
+      buffered += formatLine(record, options.format);
+      written++;
+      if (buffered.length >= WRITE_BUFFER_BYTES) {
+        await file.appendFile(buffered, 'utf8');
+        buffered = '';
+      }
+      if (options.limit > 0 && written >= options.limit) {
+        reachedLimit = true;
+        break;
       }
     }
     await file.appendFile(buffered, 'utf8');
@@ -70,7 +74,7 @@ export async function exportTrainingData(options: ExportTrainingDataOptions): Pr
     await rm(temporary, { force: true });
     throw error;
   }
-  return { read, written, dropped, reachedLimit };
+  return { read: records.length, merged, written, dropped, reachedLimit };
 }
 
 /** One line of the output, with its newline. */

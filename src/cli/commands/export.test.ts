@@ -86,8 +86,27 @@ describe('stateset-agents export', () => {
     ]);
 
     const limited = await cli(['export', join(dir, 'captured'), '--out', out, '--limit', '2']);
-    expect(limited.stdout).toMatch(/^read 2 conversations \(stopped at --limit\)\n/);
+    expect(limited.stdout).toMatch(/^read 4 conversations\n/);
+    expect(limited.stdout).toContain(`wrote 2 conversations (chat, the --limit) to ${out}\n`);
     expect(await readChatJsonl({ path: out })).toHaveLength(2);
+  });
+
+  it('writes a conversation captured again after late feedback once, from the record with all its feedback', async () => {
+    const first = sampleCapture({ id: 'late', ratings: [] });
+    const again = { ...sampleCapture({ id: 'late', ratings: [-1] }), capturedAt: '2025-01-01T00:20:00.000Z' };
+    const { dir, path } = await capturedStore([again, sampleCapture({ id: 'other' }), first]);
+    const out = join(dir, 'trajectories.jsonl');
+    const run = await cli(['export', path, '--out', out, '--format', 'trajectories']);
+    expect(run.stdout).toBe(
+      `read 2 conversations\nmerged 1 repeated records (feedback after the end)\n` +
+        `wrote 2 conversations (trajectories) to ${out}\n`,
+    );
+    const written = await readTrajectoriesJsonl({ path: out });
+    expect(written.map((trajectory) => trajectory.id)).toEqual(['late', 'other']);
+    expect(written[0].metadata.feedback).toEqual(again.feedback);
+
+    const rated = await cli(['export', path, '--out', out, '--min-rating', '0']);
+    expect(rated.stdout).toContain('dropped 1 rated below 0, 1 unrated\n');
   });
 
   it('writes trajectory JSONL with the exact tokens and the feedback, which sft reads too', async () => {

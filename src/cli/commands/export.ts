@@ -52,13 +52,15 @@ function summaryText(
   },
 ): string {
   const { dropped } = summary;
-  const lines = [`read ${summary.read} conversations${summary.reachedLimit ? ' (stopped at --limit)' : ''}`];
+  const lines = [`read ${summary.read} conversations`];
+  if (summary.merged > 0) lines.push(`merged ${summary.merged} repeated records (feedback after the end)`);
   if (skipped > 0) lines.push(`skipped ${skipped} malformed lines`);
   if (config.environment !== '') lines.push(`dropped ${dropped.otherEnvironment} from other environments`);
   if (config.minRating !== null) {
     lines.push(`dropped ${dropped.belowRating} rated below ${config.minRating}, ${dropped.unrated} unrated`);
   }
   if (dropped.noReply > 0) lines.push(`dropped ${dropped.noReply} with no assistant reply`);
-  lines.push(`wrote ${summary.written} conversations (${config.format}) to ${config.out}`);
+  const limit = summary.reachedLimit ? ', the --limit' : '';
+  lines.push(`wrote ${summary.written} conversations (${config.format}${limit}) to ${config.out}`);
   return `${lines.join('\n')}\n`;
 }
