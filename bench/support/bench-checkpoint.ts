@@ -1,5 +1,5 @@
 // The checkpoint a serving benchmark serves: `--checkpoint FILE` (its facts read from the file, or from
-// the note a benchmark left beside it), or one trained here in about a minute.
+// the note a benchmark left beside it), or one trained here in under a minute.
 
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -8,12 +8,12 @@ import { readCheckpointModelConfig } from '../../src/training/training-model.js'
 import type { CliOptions } from './cli-options.js';
 import { CHECKPOINT_FACTS_FILE, trainBenchCheckpoint, type BenchCheckpoint } from './train-checkpoint.js';
 
-/** Reads `--checkpoint`, or trains one (`--sft-seconds`, default 45; `--demos`, default 200). */
+/** Reads `--checkpoint`, or trains one (`--sft-steps`, default 16; `--demos`, default 200). */
 export async function benchCheckpoint(options: CliOptions): Promise<BenchCheckpoint> {
   const path = options.string('checkpoint', '');
   if (path === '') {
     return trainBenchCheckpoint({
-      seconds: options.number('sft-seconds', 45),
+      steps: options.number('sft-steps', 16),
       demonstrations: options.number('demos', 200),
       seed: options.number('seed', 0),
     });

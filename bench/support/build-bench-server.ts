@@ -25,8 +25,14 @@ export type BenchServer = {
   close(): Promise<void>;
 };
 
-/** Builds the server `spec` describes (not yet listening). Throws when the checkpoint does not load. */
-export async function buildBenchServer(spec: ServerSpec): Promise<BenchServer> {
+/**
+ * Builds the server `spec` describes (not yet listening). Throws when the checkpoint does not load.
+ * `conversations`, when given, replaces the store `spec.store` names and stays the caller's to close.
+ */
+export async function buildBenchServer(
+  spec: ServerSpec,
+  given: { readonly conversations?: ConversationStore } = {},
+): Promise<BenchServer> {
   if (spec.kind === 'bare-fastify') {
     const app = Fastify({ logger: false });
     app.post('/v1/chat/completions', async () => spec.body);
@@ -52,9 +58,10 @@ export async function buildBenchServer(spec: ServerSpec): Promise<BenchServer> {
     inner = local;
     const ttlMs = config.conversationTtlSeconds * 1000;
     conversations =
-      spec.store === 'redis'
+      given.conversations ??
+      (spec.store === 'redis'
         ? new RedisConversationStore({ url: spec.redisUrl ?? config.redisUrl, ttlMs })
-        : new MemoryConversationStore({ ttlMs });
+        : new MemoryConversationStore({ ttlMs }));
     trajectories = new JsonlTrajectoryStore({ path: join(spec.trajectoriesDir, 'conversations.jsonl') });
   } else {
     inner = new ZeroCostChatBackend(spec.reply);
@@ -75,7 +82,7 @@ export async function buildBenchServer(spec: ServerSpec): Promise<BenchServer> {
       await server.app.close();
       await trajectories?.flush();
       await trajectories?.close();
-      await conversations?.close();
+      if (given.conversations === undefined) await conversations?.close();
       await backend.close();
     },
   };

@@ -1,6 +1,6 @@
 // Drives whole conversations through the conversation routes from `concurrency` clients in a closed
 // loop: create with the first user message, the remaining messages one turn at a time, then DELETE
-// (which finishes and captures it). A non-2xx reply or a degraded (fallback) turn is an error.
+// (which finishes and captures it) unless asked to keep them. A non-2xx reply or a degraded (fallback) turn is an error.
 
 import { ErrorTally, requestJson, type TimedResponse } from './http-client.js';
 
@@ -16,6 +16,8 @@ export type ConversationLoadOptions = {
   /** Conversations to complete in all. */
   readonly conversations: number;
   readonly concurrency: number;
+  /** Leave the conversations in the store instead of deleting them (their ids are returned). */
+  readonly keep?: boolean;
 };
 
 /** What the clients got done, and what failed. */
@@ -28,6 +30,8 @@ export type ConversationLoad = {
   readonly turnLatenciesMs: number[];
   readonly errors: ErrorTally;
   readonly seconds: number;
+  /** Ids of the conversations left in the store (with `keep`). */
+  readonly keptIds: string[];
 };
 
 type TurnBody = {
@@ -45,6 +49,7 @@ export async function driveConversations(options: ConversationLoadOptions): Prom
   const tally = { conversations: 0, turns: 0, modelCalls: 0, completionTokens: 0 };
   const turnLatenciesMs: number[] = [];
   const errors = new ErrorTally();
+  const keptIds: string[] = [];
   const checked = (response: TimedResponse, expected: number, what: string): TurnBody | undefined => {
     const body = response.body as TurnBody;
     if (response.status !== expected) errors.add(`${what}: http ${response.status}`, response.body);
@@ -87,6 +92,11 @@ export async function driveConversations(options: ConversationLoadOptions): Prom
       countTurn(response, turn);
       status = turn.status;
     }
+    if (options.keep === true) {
+      keptIds.push(body.id);
+      tally.conversations++;
+      return;
+    }
     const deleted = await requestJson({
       method: 'DELETE',
       url: `${baseUrl}/v1/conversations/${body.id}`,
@@ -105,5 +115,5 @@ export async function driveConversations(options: ConversationLoadOptions): Prom
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, client));
-  return { ...tally, turnLatenciesMs, errors, seconds: (performance.now() - started) / 1000 };
+  return { ...tally, turnLatenciesMs, errors, keptIds, seconds: (performance.now() - started) / 1000 };
 }

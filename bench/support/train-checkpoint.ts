@@ -1,5 +1,6 @@
-// A small real checkpoint for the serving benchmarks: a fresh byte-level model fine-tuned for a time
-// budget on support-lite teacher demonstrations through the library API (as `sft` does), then saved.
+// A small real checkpoint for the serving benchmarks: a fresh byte-level model fine-tuned for a fixed
+// number of steps (the same checkpoint on every machine, however fast) on support-lite teacher
+// demonstrations through the library API, as `sft` does, then saved.
 
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,8 +23,8 @@ export const BENCH_MODEL = { width: 64, layers: 2, heads: 4, mlpWidth: 256, cont
 
 /** Options of `trainBenchCheckpoint`. */
 export type TrainBenchCheckpointOptions = {
-  /** Wall-clock budget of the fine-tuning, in seconds. */
-  readonly seconds: number;
+  /** Optimiser steps of the fine-tuning (8 conversations each). */
+  readonly steps: number;
   /** Teacher demonstrations to train on. */
   readonly demonstrations: number;
   readonly seed: number;
@@ -44,7 +45,7 @@ export type BenchCheckpoint = {
 /** The file beside a trained checkpoint that records its facts, for benchmarks given `--checkpoint`. */
 export const CHECKPOINT_FACTS_FILE = 'bench-checkpoint.json';
 
-/** Fine-tunes `BENCH_MODEL` on support-lite demonstrations for `seconds` and saves the checkpoint. */
+/** Fine-tunes `BENCH_MODEL` on support-lite demonstrations for `steps` steps and saves the checkpoint. */
 export async function trainBenchCheckpoint(options: TrainBenchCheckpointOptions): Promise<BenchCheckpoint> {
   const dataDir = findRetailDataDir({ root: process.cwd(), env: process.env });
   if (dataDir === undefined)
@@ -76,7 +77,7 @@ export async function trainBenchCheckpoint(options: TrainBenchCheckpointOptions)
     const result = await runSft({
       backend,
       sequences,
-      maxSeconds: options.seconds,
+      steps: options.steps,
       learningRate: 2e-3,
       seed: options.seed,
       maxSequenceTokens: model.config.contextLength + 1,
