@@ -56,5 +56,14 @@ describe('coerceValue', () => {
   it('parses other kinds as JSON and rejects malformed JSON', () => {
     expect(coerceValue(field('json'), '[1,2]', 's')).toEqual({ ok: true, value: [1, 2] });
     expect(failure(coerceValue(field('json'), '[1,', 's')).message).toMatch(/expected JSON/);
+    expect(coerceValue(field('json-or-text'), '{"width": 64}', 's')).toEqual({
+      ok: true,
+      value: { width: 64 },
+    });
+    expect(coerceValue(field('json-or-text'), 'models/smollm2', 's')).toEqual({
+      ok: true,
+      value: 'models/smollm2',
+    });
+    expect(failure(coerceValue(field('json-or-text'), '{"width": ', 's')).message).toMatch(/expected JSON/);
   });
 });

@@ -9,7 +9,8 @@ const FALSE_WORDS = new Set(['false', '0', 'no']);
 /**
  * Parses `text` for `field`; `source` names where it came from (`flag --lr`, `env STATESET_LR`) in
  * the error. Numbers must be finite, integers whole, booleans true/false/1/0/yes/no, enums one of
- * the choices, and fields of any other kind (arrays, objects) JSON.
+ * the choices, fields of any other kind (arrays, objects) JSON, and json-or-text fields JSON when the
+ * text opens an object or array, else the text itself.
  */
 export function coerceValue(field: ConfigField, text: string, source: string): ConfigResult<unknown> {
   switch (field.kind) {
@@ -35,11 +36,17 @@ export function coerceValue(field: ConfigField, text: string, source: string): C
       if (choices.includes(text)) return configOk(text);
       return configFail(`${source}: expected one of ${choices.join(', ')}, got "${text}"`);
     }
+    case 'json-or-text':
+      return /^\s*[[{]/.test(text) ? parseJson(text, source) : configOk(text);
     case 'json':
-      try {
-        return configOk(JSON.parse(text) as unknown);
-      } catch (error) {
-        return configFail(`${source}: expected JSON, got "${text}"`, error);
-      }
+      return parseJson(text, source);
+  }
+}
+
+function parseJson(text: string, source: string): ConfigResult<unknown> {
+  try {
+    return configOk(JSON.parse(text) as unknown);
+  } catch (error) {
+    return configFail(`${source}: expected JSON, got "${text}"`, error);
   }
 }

@@ -4,8 +4,11 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 
-/** How a field's text value (from a flag or the environment) is turned into a value. */
-export type FieldKind = 'number' | 'integer' | 'string' | 'boolean' | 'enum' | 'json';
+/**
+ * How a field's text value (from a flag or the environment) is turned into a value. `json-or-text`
+ * (a union of a string and an object or array): text starting with `{` or `[` is JSON, other text is itself.
+ */
+export type FieldKind = 'number' | 'integer' | 'string' | 'boolean' | 'enum' | 'json' | 'json-or-text';
 
 /** One field of a configuration schema, as the flag, environment and help code see it. */
 export type ConfigField = {
@@ -75,6 +78,8 @@ function kindOf(layer: Layer): { kind: FieldKind; choices: readonly string[] | u
     const options = layer.options.map(String);
     return { kind: 'enum', choices: options };
   }
+  if (layer instanceof z.ZodUnion && layer.options.some((option) => option instanceof z.ZodString))
+    return { kind: 'json-or-text', choices: undefined };
   return { kind: 'json', choices: undefined };
 }
 

@@ -48,6 +48,22 @@ describe('the training configuration', () => {
     });
   });
 
+  it('takes a Hugging Face model directory with LoRA flags, and names what cannot work with one', () => {
+    expect(parseTrainingConfig({ model: 'models/smollm2', loraRank: 8 })).toMatchObject({
+      ok: true,
+      value: { model: 'models/smollm2', loraRank: 8, loraTargets: 'q_proj,v_proj' },
+    });
+    expect(problem({ loraRank: 8 })).toContain('loraRank (--lora-rank): needs --model DIR');
+    expect(problem({ adapter: 'runs/a/adapter' })).toContain('adapter (--adapter): needs --model DIR');
+    expect(problem({ model: 'm', initCheckpoint: 'c.safetensors' })).toContain(
+      'initCheckpoint (--init-checkpoint): cannot start a --model run',
+    );
+    expect(problem({ model: 'm', loraRank: 2, adapter: 'a' })).toContain('adapter (--adapter): give either');
+    expect(problem({ model: 'm', loraRank: 2, loraTargets: 'qkv' })).toContain(
+      'loraTargets (--lora-targets): flag --lora-targets: unknown qkv',
+    );
+  });
+
   it('rejects an unknown key, naming it', () => {
     expect(problem({ groupSize: 4, learningRat: 0.1 })).toContain('unknown key(s) "learningRat"');
   });

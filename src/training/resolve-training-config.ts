@@ -11,6 +11,7 @@ import {
   type TrainingConfig,
   type TrainingConfigInput,
 } from './training-config.js';
+import { loraConfigFromFlags } from './hf-policy-flags.js';
 import { trainingModelConfig } from './training-model.js';
 import { TRAINING_PROFILES } from './training-profiles.js';
 
@@ -90,23 +91,46 @@ function crossFieldProblems(config: TrainingConfig): string[] {
     fail('earlyStoppingPatience', 'needs periodic evaluations, but evalEvery is 0 (only a final one)');
   if (config.runName.includes('/') || config.runName.includes('\\') || config.runName.startsWith('.'))
     fail('runName', `"${config.runName}" must be a plain folder name`);
-  if (config.initCheckpoint === '') problems.push(...modelProblems(config));
+  if (typeof config.model === 'string') problems.push(...hfModelProblems(config));
+  else {
+    if (config.loraRank > 0) fail('loraRank', 'needs --model DIR (a Hugging Face model directory)');
+    if (config.adapter !== '') fail('adapter', 'needs --model DIR (a Hugging Face model directory)');
+    if (config.initCheckpoint === '') problems.push(...modelProblems(config, config.model));
+  }
+  return problems;
+}
+
+/** A Hugging Face model run: LoRA flags that parse, one adapter source, no byte-level checkpoint. */
+function hfModelProblems(config: TrainingConfig): string[] {
+  const problems: string[] = [];
+  if (config.initCheckpoint !== '')
+    problems.push(fieldProblem('initCheckpoint', 'cannot start a --model run; use --adapter DIR'));
+  if (config.loraRank > 0 && config.adapter !== '')
+    problems.push(
+      fieldProblem('adapter', 'give either --lora-rank (a fresh adapter) or --adapter DIR, not both'),
+    );
+  try {
+    loraConfigFromFlags(config);
+  } catch (error) {
+    if (!(error instanceof StatesetError)) throw error;
+    problems.push(fieldProblem('loraTargets', error.message));
+  }
   return problems;
 }
 
 /** The model config must be valid, byte-vocabulary, with room for a prompt and a reply. */
-function modelProblems(config: TrainingConfig): string[] {
+function modelProblems(config: TrainingConfig, fields: Readonly<Record<string, unknown>>): string[] {
   const vocabSize = new ByteTokenizer().vocabSize;
-  if (config.model.vocabSize !== undefined && config.model.vocabSize !== vocabSize) {
+  if (fields.vocabSize !== undefined && fields.vocabSize !== vocabSize) {
     return [
       fieldProblem(
         'model',
-        `vocabSize must be the byte tokenizer's ${vocabSize}, got ${String(config.model.vocabSize)}`,
+        `vocabSize must be the byte tokenizer's ${vocabSize}, got ${String(fields.vocabSize)}`,
       ),
     ];
   }
   try {
-    const model = trainingModelConfig(config.model);
+    const model = trainingModelConfig(fields);
     if (config.maxNewTokens >= model.contextLength) {
       return [
         fieldProblem(

@@ -2,6 +2,7 @@
 // STATESET_* variables and help. Fields a profile tunes default to null ("take the profile's value").
 
 import { z } from 'zod';
+import { LoraFlagsSchema } from './hf-policy-flags.js';
 
 /** Environments `train` can run. */
 export const TRAINING_ENVIRONMENTS = ['support-lite', 'retail'] as const;
@@ -131,11 +132,12 @@ export const TrainingConfigSchema = z
       .default('fail')
       .describe('A reward part that throws fails the step, or is skipped and counted.'),
     model: z
-      .record(z.string(), z.unknown())
+      .union([z.string().min(1), z.record(z.string(), z.unknown())])
       .default({ ...DEFAULT_TRAINING_MODEL })
       .describe(
-        "Transformer config (JSON) of a fresh model, over the default shown; vocabSize is the tokenizer's.",
+        "Transformer config (JSON) of a fresh byte-level model, over the default shown (vocabSize is the tokenizer's); or a Hugging Face Llama-family model directory to train (its tokenizer and chat template).",
       ),
+    ...LoraFlagsSchema.shape,
     initCheckpoint: z
       .string()
       .default('')

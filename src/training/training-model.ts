@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { LocalTrainingBackend } from '../backends/local-backend.js';
 import { Rng } from '../engine/random.js';
 import { readSafetensors } from '../engine/safetensors.js';
-import { CheckpointError } from '../errors.js';
+import { CheckpointError, ConfigError } from '../errors.js';
 import { loadCheckpoint, saveCheckpoint } from '../models/checkpoint.js';
 import { LanguageModel } from '../models/language-model.js';
 import { ByteTokenizer } from '../models/tokenizers/byte-tokenizer.js';
@@ -48,8 +48,9 @@ export function trainingModelConfig(model: Readonly<Record<string, unknown>>): T
 
 /** Options of `createPolicyModel`. */
 export type PolicyModelOptions = {
-  /** Partial transformer config of a fresh model (vocabSize is the byte tokenizer's). */
-  readonly model: Readonly<Record<string, unknown>>;
+  /** Partial transformer config of a fresh model (vocabSize is the byte tokenizer's); a string (a
+   * Hugging Face directory) is refused: `loadHfPolicy` loads those. */
+  readonly model: Readonly<Record<string, unknown>> | string;
   /** Weights to start from instead; its model config is used. Empty: a fresh model. */
   readonly initCheckpoint: string;
   readonly seed: number;
@@ -61,6 +62,12 @@ export type PolicyModelOptions = {
 export async function createPolicyModel(options: PolicyModelOptions): Promise<LanguageModel> {
   const vocabSize = new ByteTokenizer().vocabSize;
   const threads = options.threads === 0 ? undefined : options.threads;
+  if (typeof options.model === 'string') {
+    throw new ConfigError(
+      'invalid_config',
+      `createPolicyModel makes byte-level models; ${options.model} is a Hugging Face directory for loadHfPolicy`,
+    );
+  }
   if (options.initCheckpoint === '') {
     return new LanguageModel({ config: trainingModelConfig(options.model), seed: options.seed, threads });
   }

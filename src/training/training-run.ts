@@ -2,8 +2,11 @@
 // resumed one (its saved config, latest checkpoint, metrics cut back to it), then the GRPO trainer.
 
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { ByteChatRenderer } from '../conversation/byte-chat-renderer.js';
+import type { ChatRenderer } from '../conversation/chat-renderer.js';
+import { saveLoraAdapter } from '../models/peft-adapter-files.js';
 import { LanguageModel } from '../models/language-model.js';
 import { ByteTokenizer } from '../models/tokenizers/byte-tokenizer.js';
 import { resolveTransformerConfig, type TransformerConfig } from '../models/transformer-config.js';
@@ -15,6 +18,7 @@ import { parseTrainingConfig } from './resolve-training-config.js';
 import { createRunFolder, runPaths, type RunPaths } from './run-paths.js';
 import type { TrainingConfig } from './training-config.js';
 import { withTrainingEnvironment } from './training-environment.js';
+import { hfTrainingPolicy } from './hf-training-policy.js';
 import {
   copyParameters,
   createPolicyBackend,
@@ -28,7 +32,8 @@ export type SavedRunConfig = {
   readonly config: TrainingConfig;
   /** The resolved model configuration the run trains. */
   readonly model: TransformerConfig;
-  readonly tokenizer: 'byte';
+  /** `hf`: config.model is a Hugging Face directory whose tokenizer and chat template the run uses. */
+  readonly tokenizer: 'byte' | 'hf';
 };
 
 /** What a run is about to do, for logs and progress displays. */
@@ -92,13 +97,23 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunTrain
           training,
           backend,
           reference,
-          renderer: new ByteChatRenderer({ tokenizer: new ByteTokenizer() }),
+          renderer: prepared.renderer,
           paths,
           start: prepared.start,
           onStep: options.onStep,
           signal: options.signal,
         }),
     );
+    if (model.adapter !== undefined && typeof config.model === 'string') {
+      // The final adapter, as PEFT and vLLM load it.
+      const adapter = model.adapter;
+      await saveLoraAdapter({
+        dir: join(paths.root, 'adapter'),
+        adapter,
+        config: model.config,
+        baseModel: config.model,
+      });
+    }
     return { paths, config, outcome };
   } finally {
     await Promise.all([model.dispose(), reference.dispose()]);
@@ -110,6 +125,7 @@ type PreparedRun = {
   readonly config: TrainingConfig;
   readonly model: LanguageModel;
   readonly reference: LanguageModel;
+  readonly renderer: ChatRenderer;
   readonly start: GrpoTrainerOptions<unknown>['start'];
   readonly resumed: boolean;
   /** A checkpoint whose state (weights, optimiser, step) the backend must load first. */
@@ -117,6 +133,19 @@ type PreparedRun = {
 };
 
 async function newRun(config: TrainingConfig): Promise<PreparedRun> {
+  if (isHfRun(config)) {
+    const policy = await hfTrainingPolicy(config);
+    const paths = createRunFolder(config);
+    const saved: SavedRunConfig = { config, model: policy.model.config, tokenizer: 'hf' };
+    await writeJson(paths.config, saved);
+    return {
+      paths,
+      config,
+      ...policy,
+      start: { step: 0, earlyStopping: INITIAL_EARLY_STOPPING },
+      resumed: false,
+    };
+  }
   const model = await createPolicyModel(config);
   const paths = createRunFolder(config);
   const saved: SavedRunConfig = { config, model: model.config, tokenizer: 'byte' };
@@ -132,6 +161,7 @@ async function newRun(config: TrainingConfig): Promise<PreparedRun> {
     config,
     model,
     reference,
+    renderer: byteRenderer(),
     start: { step: 0, earlyStopping: INITIAL_EARLY_STOPPING },
     resumed: false,
   };
@@ -141,13 +171,8 @@ async function resumedRun(root: string): Promise<PreparedRun> {
   const paths = runPaths(root);
   const saved = await readSavedConfig(paths);
   const { config } = saved;
-  const reference = await loadReference(paths.reference, saved.model, config.threads);
-  // Weights start as the reference (the initial weights); a checkpoint, if any, then replaces them.
-  const model = new LanguageModel({
-    config: saved.model,
-    parameters: copyParameters(reference.parameters),
-    threads: reference.threads,
-  });
+  const policy = isHfRun(config) ? await hfTrainingPolicy(config) : await byteRunPolicy(paths, saved);
+  const { model, reference } = policy;
   const checkpoints = new CheckpointManager(paths, config.keepLastCheckpoints);
   const latest = await checkpoints.readLatest();
   await truncateMetrics(paths.metrics, latest?.step ?? 0);
@@ -156,6 +181,7 @@ async function resumedRun(root: string): Promise<PreparedRun> {
     config,
     model,
     reference,
+    renderer: policy.renderer,
     start: latest === undefined ? { step: 0, earlyStopping: INITIAL_EARLY_STOPPING } : latest,
     resumed: true,
     ...(latest === undefined ? {} : { statePath: checkpoints.checkpointPath(latest) }),
@@ -176,5 +202,32 @@ export async function readSavedConfig(paths: RunPaths): Promise<SavedRunConfig> 
   }
   const parsed = parseTrainingConfig(json.config);
   if (!parsed.ok) throw new ConfigError('invalid_config', `${paths.config}: ${parsed.error.message}`);
-  return { config: parsed.value, model: resolveTransformerConfig(json.model), tokenizer: 'byte' };
+  return {
+    config: parsed.value,
+    model: resolveTransformerConfig(json.model),
+    tokenizer: isHfRun(parsed.value) ? 'hf' : 'byte',
+  };
+}
+
+/** A run on a Hugging Face model directory (config.model names it). */
+function isHfRun(config: TrainingConfig): config is TrainingConfig & { readonly model: string } {
+  return typeof config.model === 'string';
+}
+
+function byteRenderer(): ChatRenderer {
+  return new ByteChatRenderer({ tokenizer: new ByteTokenizer() });
+}
+
+/** A resumed byte-level run: weights start as the saved reference (the initial weights); a checkpoint, if any, then replaces them. */
+async function byteRunPolicy(
+  paths: RunPaths,
+  saved: SavedRunConfig,
+): Promise<{ model: LanguageModel; reference: LanguageModel; renderer: ChatRenderer }> {
+  const reference = await loadReference(paths.reference, saved.model, saved.config.threads);
+  const model = new LanguageModel({
+    config: saved.model,
+    parameters: copyParameters(reference.parameters),
+    threads: reference.threads,
+  });
+  return { model, reference, renderer: byteRenderer() };
 }
