@@ -90,6 +90,12 @@ describe('toFloat32', () => {
     expect(copy).not.toBe(source);
   });
 
+  it('decodes every BF16 bit pattern to the float32 whose top half it is', () => {
+    const all = Uint16Array.from({ length: 65536 }, (_, i) => i);
+    const decoded = new Uint32Array(toFloat32({ dtype: 'BF16', shape: [65536], data: all }).buffer);
+    decoded.forEach((bits, i) => expect(bits).toBe(i * 65536));
+  });
+
   it('refuses integer tensors with dtype_mismatch', () => {
     const convert = () => toFloat32({ dtype: 'I64', shape: [1], data: BigInt64Array.of(1n) });
     expect(convert).toThrow(CheckpointError);

@@ -113,8 +113,13 @@ export function toFloat32(tensor: SafetensorsTensor): Float32Array {
       return Float32Array.from(tensor.data);
     case 'F16':
       return Float32Array.from(tensor.data, float16BitsToFloat32);
-    case 'BF16':
-      return Float32Array.from(tensor.data, bfloat16BitsToFloat32);
+    case 'BF16': {
+      // bfloat16 is the top half of a float32: a shift per element, the same as bfloat16BitsToFloat32.
+      const out = new Float32Array(tensor.data.length);
+      const bits = new Uint32Array(out.buffer);
+      for (let i = 0; i < bits.length; i++) bits[i] = tensor.data[i] << 16;
+      return out;
+    }
     default:
       throw new CheckpointError(
         'dtype_mismatch',
