@@ -13,6 +13,7 @@ import { benchCheckpoint, modelLine } from './support/bench-checkpoint.js';
 import { driveChatCompletions } from './support/chat-completions-load.js';
 import { readCliOptions } from './support/cli-options.js';
 import { loadLine } from './support/machine.js';
+import { BENCH_LIMITER } from './support/server-spec.js';
 import { startServerProcess } from './support/server-process.js';
 import { latencySummary, mean, round } from './support/stats.js';
 import { inLoopLine, markdownTable } from './support/table.js';
@@ -30,8 +31,7 @@ const server = await startServerProcess({
   store: 'memory',
   trajectoriesDir: await mkdtemp(join(tmpdir(), 'bench-trajectories-')),
   apiKey,
-  maxConcurrent: 64,
-  maxQueue: 256,
+  ...BENCH_LIMITER,
 });
 const body = {
   model: 'stateset-local',

@@ -16,6 +16,7 @@ import { RedisTestServer } from '../src/serving/stores/test-support/redis-server
 import { BenchRun, writeBenchResult } from './support/bench-result.js';
 import { benchCheckpoint, modelLine } from './support/bench-checkpoint.js';
 import { buildBenchServer } from './support/build-bench-server.js';
+import { BENCH_LIMITER } from './support/server-spec.js';
 import { readCliOptions } from './support/cli-options.js';
 import { driveConversations } from './support/conversation-load.js';
 import { settledHeapUsed } from './support/heap.js';
@@ -48,8 +49,7 @@ async function sampleConversations(howMany: number): Promise<StoredConversation[
       store: 'memory',
       trajectoriesDir: await mkdtemp(join(tmpdir(), 'bench-trajectories-')),
       apiKey,
-      maxConcurrent: 64,
-      maxQueue: 256,
+      ...BENCH_LIMITER,
     },
     { conversations: store },
   );

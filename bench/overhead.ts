@@ -11,6 +11,7 @@ import { driveChatCompletions } from './support/chat-completions-load.js';
 import { readCliOptions } from './support/cli-options.js';
 import { requestJson } from './support/http-client.js';
 import { loadLine } from './support/machine.js';
+import { BENCH_LIMITER } from './support/server-spec.js';
 import { startServerProcess, type ServerProcess } from './support/server-process.js';
 import { latencySummary, round } from './support/stats.js';
 import { inLoopLine, markdownTable } from './support/table.js';
@@ -34,8 +35,7 @@ const framework = await startServerProcess({
   kind: 'zero-cost',
   reply: REPLY,
   apiKey,
-  maxConcurrent: 64,
-  maxQueue: 256,
+  ...BENCH_LIMITER,
 });
 let bare: ServerProcess | undefined;
 try {

@@ -14,6 +14,7 @@ import { benchCheckpoint, modelLine } from './support/bench-checkpoint.js';
 import { readCliOptions } from './support/cli-options.js';
 import { driveConversations } from './support/conversation-load.js';
 import { loadLine } from './support/machine.js';
+import { BENCH_LIMITER } from './support/server-spec.js';
 import { startServerProcess, type ServerProcess } from './support/server-process.js';
 import { quantile, round } from './support/stats.js';
 import { inLoopLine, markdownTable } from './support/table.js';
@@ -37,8 +38,8 @@ const maxTokens = options.number('max-tokens', 24);
 // Each client runs `waves` conversations back to back, so most of the time is spent at full concurrency.
 const waves = options.number('waves', 2);
 const turns = options.number('turns', 2);
-const maxConcurrent = options.number('max-concurrent', 64);
-const maxQueue = options.number('max-queue', 256);
+const maxConcurrent = options.number('max-concurrent', BENCH_LIMITER.maxConcurrent);
+const maxQueue = options.number('max-queue', BENCH_LIMITER.maxQueue);
 const checkpoint = await benchCheckpoint(options);
 const redis = store === 'redis' ? await RedisTestServer.launch() : undefined;
 const apiKey = randomBytes(16).toString('hex');

@@ -46,7 +46,7 @@ export function benchmarksReadmeTable(results: BenchResults): string {
       `p50 ${http('http/p50_ms')} ms, p95 ${http('http/p95_ms')} ms, p99 ${http('http/p99_ms')} ms; ${http('http/errors')} errors`,
     ],
     ...levels.map((level) => [
-      `Throughput, ${level} concurrent conversations`,
+      `Throughput, ${level} concurrent conversation${level === '1' ? '' : 's'}`,
       `same model; support-lite, ${inLoop('throughput', 'userTurnsPerConversation')} user turns per conversation, max ${inLoop('throughput', 'maxTokens')} tokens per reply; ${inLoop('throughput', 'store')}`,
       `${get('throughput', `throughput/c${level}/conversations_per_s`)} conversations/s, ${get('throughput', `throughput/c${level}/turns_per_s`)} turns/s; ${get('throughput', `throughput/c${level}/errors`)} errors`,
     ]),
@@ -84,6 +84,28 @@ export function benchmarksReadmeTable(results: BenchResults): string {
     `Measured by \`npm run bench\` on ${machine.cores} cores (${machine.cpu}), Node ${machine.node}, ` +
       `1-minute load average ${Math.min(...loads)}–${Math.max(...loads)} while the benchmarks ran (a shared machine).`,
   ].join('\n');
+}
+
+/**
+ * `markdown` reduced to what it says: blank lines dropped, table cells trimmed and separator rows
+ * shortened, so that a table Prettier has padded equals the one generated.
+ */
+export function normaliseMarkdown(markdown: string): string {
+  return markdown
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .map((line) => {
+      if (!line.startsWith('|')) return line.replace(/\s+/g, ' ');
+      const cells = line
+        .slice(1, -1)
+        .split('|')
+        .map((cell) => cell.trim());
+      return cells.every((cell) => /^:?-+:?$/.test(cell))
+        ? cells.map(() => '---').join('|')
+        : cells.join('|');
+    })
+    .join('\n');
 }
 
 /** The text between the README markers, trimmed; undefined when the markers are missing. */

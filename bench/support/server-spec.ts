@@ -1,5 +1,16 @@
 // What a benchmark server process runs, and the messages it exchanges with the benchmark over IPC.
 
+import { ServeConfigSchema } from '../../src/serving/serve-config.js';
+
+/**
+ * The backend limiter of the benchmark servers: `serve`'s default calls in flight, plus a queue, so
+ * that 100 concurrent conversations wait their turn instead of being refused with 503 `overloaded`.
+ */
+export const BENCH_LIMITER = {
+  maxConcurrent: ServeConfigSchema.parse({}).maxConcurrent,
+  maxQueue: 256,
+} as const;
+
 /** Settings shared by the servers built with `buildServer`. */
 export type FrameworkServerSpec = {
   /** The one API key the server accepts (scope chat), checked on every request as in production. */
