@@ -11,7 +11,6 @@ import { findCommand } from '../../src/cli/registry.js';
 import type { ConfigResult } from '../../src/config/config-result.js';
 import { resolveConfig } from '../../src/config/schema-config.js';
 import type { ConfigSchema } from '../../src/config/schema-fields.js';
-import { ServeConfigSchema } from '../../src/serving/serve-config.js';
 import { execForm, lastInstruction, runtimeStage, stageEnv, type Stage } from './dockerfile.js';
 import {
   dataValue,
@@ -45,12 +44,9 @@ export function cliCommandOf(argv: readonly string[]): { name: string; flags: st
   return { name: argv[2], flags: argv.slice(3) };
 }
 
-/**
- * The schema of a CLI command. `serve` falls back to ServeConfigSchema while the command is not
- * registered yet: its flags are that schema's fields by contract (issue 5).
- */
+/** The schema of a registered CLI command, or undefined for a name that is none. */
 export function commandSchema(name: string): ConfigSchema | undefined {
-  return findCommand(name)?.schema ?? (name === 'serve' ? ServeConfigSchema : undefined);
+  return findCommand(name)?.schema;
 }
 
 /** The environment a container sees, image ENV first; secret values come from the bundle (the example). */
