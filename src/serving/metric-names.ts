@@ -24,11 +24,11 @@ export const METRIC = {
   rateLimitRejections: 'stateset_rate_limit_rejections_total',
   /** gauge {state}: training jobs by state */
   trainingJobs: 'stateset_training_jobs',
-  /** gauge {job}: the latest `reward/mean` of each running job */
+  /** gauge {job_id}: the latest `reward/mean` of each running job */
   trainingReward: 'stateset_training_reward_mean',
-  /** gauge {job}: the latest `loss/policy` of each running job */
+  /** gauge {job_id}: the latest `loss/policy` of each running job */
   trainingLoss: 'stateset_training_loss_policy',
-  /** gauge {job}: the latest step of each job */
+  /** gauge {job_id}: the latest step of each job */
   trainingStep: 'stateset_training_step',
   /** counter: conversations captured to the trajectory store */
   capturedConversations: 'stateset_captured_conversations_total',

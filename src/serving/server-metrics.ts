@@ -21,9 +21,9 @@ export type ServerMetrics = {
   readonly rejections: Counter<'reason'>;
   readonly rateLimitRejections: Counter<'key'>;
   readonly trainingJobs: Gauge<'state'>;
-  readonly trainingReward: Gauge<'job'>;
-  readonly trainingLoss: Gauge<'job'>;
-  readonly trainingStep: Gauge<'job'>;
+  readonly trainingReward: Gauge<'job_id'>;
+  readonly trainingLoss: Gauge<'job_id'>;
+  readonly trainingStep: Gauge<'job_id'>;
   readonly capturedConversations: Counter;
 };
 
@@ -111,19 +111,19 @@ export function createServerMetrics(options: ServerMetricsOptions = {}): ServerM
     trainingReward: new Gauge({
       name: METRIC.trainingReward,
       help: 'Latest reward/mean of each training job.',
-      labelNames: ['job'],
+      labelNames: ['job_id'],
       registers,
     }),
     trainingLoss: new Gauge({
       name: METRIC.trainingLoss,
       help: 'Latest loss/policy of each training job.',
-      labelNames: ['job'],
+      labelNames: ['job_id'],
       registers,
     }),
     trainingStep: new Gauge({
       name: METRIC.trainingStep,
       help: 'Latest step of each training job.',
-      labelNames: ['job'],
+      labelNames: ['job_id'],
       registers,
     }),
     capturedConversations: new Counter({

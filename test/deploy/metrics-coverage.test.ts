@@ -1,7 +1,7 @@
 // Every metric the Grafana dashboard and the Prometheus alert rules use is one a real server
 // exports: buildServer with its real metrics serves a few requests, then GET /metrics is read.
-// Label names are checked too, as Prometheus stores them (a metric label `job` becomes
-// `exported_job`, since `job` names the scrape job).
+// Label names are checked too, as Prometheus stores them (with the scrape target's `job` and
+// `instance` added; a metric's own label of either name would become `exported_<name>`).
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -74,7 +74,7 @@ describe('the server exports', () => {
     expect(metrics.get(METRIC.httpRequests)!.labels).toEqual(
       new Set(['method', 'route', 'status', 'job', 'instance']),
     );
-    expect(metrics.get(METRIC.trainingStep)!.labels).toContain('exported_job');
+    expect(metrics.get(METRIC.trainingStep)!.labels).toEqual(new Set(['job_id', 'job', 'instance']));
   });
 });
 
@@ -150,7 +150,7 @@ describe('the coverage check', () => {
   it('reports a metric the server does not export, a label it lacks, and a grouping label no series has', () => {
     const broken: SourcedExpr[] = [
       { where: 'renamed', expr: 'sum(rate(stateset_http_requests[5m]))' },
-      { where: 'label', expr: 'max by (exported_job) (stateset_training_step{job_id="train-1"})' },
+      { where: 'label', expr: 'max by (job_id) (stateset_training_step{run="train-1"})' },
       { where: 'grouping', expr: 'sum by (path) (rate(stateset_http_requests_total[5m]))' },
       {
         where: 'bucket',
@@ -159,7 +159,7 @@ describe('the coverage check', () => {
     ];
     expect(coverageProblems(broken, metrics)).toEqual([
       'renamed: stateset_http_requests is not exported by the server',
-      'label: stateset_training_step has no label "job_id"',
+      'label: stateset_training_step has no label "run"',
       'grouping: no series of the expression has the label "path"',
       'bucket: stateset_active_conversations_bucket is not exported by the server',
       'bucket: no series of the expression has the label "le"',

@@ -21,16 +21,16 @@ export function setJobCounts(gauges: TrainingJobGauges, statuses: Iterable<Train
 
 /** Sets a job's step, reward and loss gauges from its latest metrics line. */
 export function setJobProgress(gauges: TrainingJobGauges, job: string, line: MetricsLine): void {
-  gauges.trainingStep.set({ job }, line.step);
+  gauges.trainingStep.set({ job_id: job }, line.step);
   const reward = line[TRAINING_METRICS.reward.mean];
-  if (reward !== undefined) gauges.trainingReward.set({ job }, reward);
+  if (reward !== undefined) gauges.trainingReward.set({ job_id: job }, reward);
   const loss = line[TRAINING_METRICS.lossPolicy];
-  if (loss !== undefined) gauges.trainingLoss.set({ job }, loss);
+  if (loss !== undefined) gauges.trainingLoss.set({ job_id: job }, loss);
 }
 
 /** Removes the reward and loss of a job that stopped running (and its step, when `forget`). */
 export function clearJobProgress(gauges: TrainingJobGauges, job: string, forget: boolean): void {
-  gauges.trainingReward.remove({ job });
-  gauges.trainingLoss.remove({ job });
-  if (forget) gauges.trainingStep.remove({ job });
+  gauges.trainingReward.remove({ job_id: job });
+  gauges.trainingLoss.remove({ job_id: job });
+  if (forget) gauges.trainingStep.remove({ job_id: job });
 }

@@ -74,7 +74,7 @@ describe('training job routes', () => {
 
     const metrics = await server.app.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.body).toMatch(/stateset_training_jobs\{state="succeeded"\} 1/);
-    expect(metrics.body).toContain(`stateset_training_step{job="${id}"} 2`);
+    expect(metrics.body).toContain(`stateset_training_step{job_id="${id}"} 2`);
   });
 
   it('cancels a running job cleanly: the worker checkpoints and stops', async () => {
@@ -82,7 +82,7 @@ describe('training job routes', () => {
     const running = await until(id, (job) => job.latestMetrics !== undefined);
     expect(running.status).toBe('running');
     const metrics = await server.app.inject({ method: 'GET', url: '/metrics' });
-    expect(metrics.body).toMatch(new RegExp(`stateset_training_reward_mean\\{job="${id}"\\} `));
+    expect(metrics.body).toMatch(new RegExp(`stateset_training_reward_mean\\{job_id="${id}"\\} `));
 
     const cancelled = await server.app.inject({
       method: 'DELETE',
