@@ -59,7 +59,12 @@ export async function loadHfPolicy(options: HfPolicyOptions): Promise<HfPolicy> 
     ...(adapter === undefined ? {} : { adapter }),
     threads: options.threads,
   });
-  const renderer = new HfTemplateRenderer({ tokenizer: directory.tokenizer });
+  // The token the template ends a reply with first (the renderer writes it), then generation_config's eos ids.
+  const templateStops = new HfTemplateRenderer({ tokenizer: directory.tokenizer }).stopTokenIds;
+  const renderer = new HfTemplateRenderer({
+    tokenizer: directory.tokenizer,
+    stopTokenIds: [...new Set([...templateStops, ...directory.stopTokenIds])],
+  });
   const adapterText =
     adapter === undefined
       ? 'no adapter'
