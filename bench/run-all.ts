@@ -33,7 +33,7 @@ const failed: string[] = [];
 for (const bench of selected) {
   console.log(`\n## ${bench.result}`);
   const script = fileURLToPath(new URL(`./${bench.script}`, import.meta.url));
-  const args = bench.usesCheckpoint ? ['--checkpoint', checkpoint] : [];
+  const args = [...(bench.usesCheckpoint ? ['--checkpoint', checkpoint] : []), ...(bench.args ?? [])];
   const outcome = spawnSync(process.execPath, [script, ...args], {
     stdio: 'inherit',
     env: { ...process.env, STATESET_LOG_LEVEL: process.env.STATESET_LOG_LEVEL ?? 'warn' },

@@ -1,6 +1,7 @@
 // Conversations and turns per second through the conversation routes at 1, 10 and 100 concurrent
 // conversations, served by a trained checkpoint with a real conversation store (memory or Redis) and
 // the JSONL capture store; error counts must be zero. Also the server's resident memory under load.
+// Writes benchmark_results/throughput-<store>.json.
 // Usage: npm run build && node dist/bench/throughput.js [-- --checkpoint FILE --levels 1,10,100
 //   --store memory|redis --environment support-lite --max-tokens 24 --turns 2 --waves 2]
 
@@ -27,12 +28,12 @@ const USER_MESSAGES = [
 /** How often the server's resident memory is sampled while under load. */
 const MEMORY_SAMPLE_MS = 250;
 /** Fewest conversations measured at a level, so one slow conversation does not decide it. */
-const MIN_CONVERSATIONS = 10;
+const MIN_CONVERSATIONS = 20;
 
 const options = readCliOptions();
-const run = new BenchRun('throughput');
 const levels = options.string('levels', '1,10,100').split(',').map(Number);
 const store = options.string('store', 'memory') === 'redis' ? 'redis' : 'memory';
+const run = new BenchRun(`throughput-${store}`);
 const environment = options.string('environment', 'support-lite');
 const maxTokens = options.number('max-tokens', 24);
 // Each client runs `waves` conversations back to back, so most of the time is spent at full concurrency.
@@ -41,7 +42,7 @@ const turns = options.number('turns', 2);
 const maxConcurrent = options.number('max-concurrent', BENCH_LIMITER.maxConcurrent);
 const maxQueue = options.number('max-queue', BENCH_LIMITER.maxQueue);
 const checkpoint = await benchCheckpoint(options);
-const redis = store === 'redis' ? await RedisTestServer.launch() : undefined;
+const redis = store === 'redis' ? await launchRedis() : undefined;
 const apiKey = randomBytes(16).toString('hex');
 const server = await startServerProcess({
   kind: 'checkpoint',
@@ -53,6 +54,24 @@ const server = await startServerProcess({
   maxConcurrent,
   maxQueue,
 });
+
+/** A real redis-server; when none can start, the result says so (no metrics) and the process ends. */
+async function launchRedis(): Promise<RedisTestServer> {
+  try {
+    return await RedisTestServer.launch();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const result = run.finish({
+      description: 'Skipped: no redis-server could be started.',
+      inLoop: { store: 'redis (not run)' },
+      metrics: {},
+      details: { skipped: reason },
+    });
+    await writeBenchResult(result);
+    console.log(`throughput with Redis: skipped: ${reason}`);
+    process.exit(0);
+  }
+}
 
 /** Samples the server's memory until `stop` is called; resolves with the peak RSS and the last sample. */
 function sampleMemory(target: ServerProcess) {
@@ -122,14 +141,15 @@ try {
     concurrency: levels.join(', '),
     http: 'real HTTP on a loopback port, server in its own process, API key checked, rate limit off',
   };
+  const prefix = `throughput/${store}`;
   const metrics: Record<string, number> = {
-    'memory/server_rss_idle_mb': round(idle.rss / 2 ** 20, 1),
-    'memory/server_rss_peak_mb': round(peakRss / 2 ** 20, 1),
+    [`${prefix}/server_rss_idle_mb`]: round(idle.rss / 2 ** 20, 1),
+    [`${prefix}/server_rss_peak_mb`]: round(peakRss / 2 ** 20, 1),
   };
   for (const row of rows) {
-    metrics[`throughput/c${row.concurrency}/conversations_per_s`] = row.conversationsPerSecond;
-    metrics[`throughput/c${row.concurrency}/turns_per_s`] = row.turnsPerSecond;
-    metrics[`throughput/c${row.concurrency}/errors`] = row.errors;
+    metrics[`${prefix}/c${row.concurrency}/conversations_per_s`] = row.conversationsPerSecond;
+    metrics[`${prefix}/c${row.concurrency}/turns_per_s`] = row.turnsPerSecond;
+    metrics[`${prefix}/c${row.concurrency}/errors`] = row.errors;
   }
   const result = run.finish({
     description: 'Whole conversations (create, turns, delete) through /v1/conversations at each concurrency.',
@@ -166,7 +186,7 @@ try {
     ),
   );
   console.log(
-    `server RSS: ${metrics['memory/server_rss_idle_mb']} MB idle, ${metrics['memory/server_rss_peak_mb']} MB peak under load`,
+    `server RSS: ${metrics[`${prefix}/server_rss_idle_mb`]} MB idle, ${metrics[`${prefix}/server_rss_peak_mb`]} MB peak under load`,
   );
   const failed = rows.filter((row) => row.errors > 0);
   if (failed.length > 0) {

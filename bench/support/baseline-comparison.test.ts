@@ -19,12 +19,12 @@ describe('compareWithBaseline', () => {
   });
 
   it('holds rates the other way: a third of the baseline passes, less fails', () => {
-    expect(verdict('throughput/c10/turns_per_s', 9, 3.01)).toMatchObject({
+    expect(verdict('throughput/memory/c10/turns_per_s', 9, 3.01)).toMatchObject({
       ok: true,
       allowed: '≥ baseline / 3',
     });
-    expect(verdict('throughput/c10/turns_per_s', 9, 90)).toMatchObject({ ok: true });
-    expect(verdict('throughput/c10/turns_per_s', 9, 2.9)).toMatchObject({ ok: false });
+    expect(verdict('throughput/memory/c10/turns_per_s', 9, 90)).toMatchObject({ ok: true });
+    expect(verdict('throughput/memory/c10/turns_per_s', 9, 2.9)).toMatchObject({ ok: false });
     expect(verdict('engine/train_step_gflops', 16, 5)).toMatchObject({ ok: false });
   });
 
@@ -38,9 +38,9 @@ describe('compareWithBaseline', () => {
   });
 
   it('fails any error at all, even when the baseline had errors or lacks the metric', () => {
-    expect(verdict('throughput/c100/errors', 0, 0)).toMatchObject({ ok: true, allowed: '= 0' });
-    expect(verdict('throughput/c100/errors', 0, 1)).toMatchObject({ ok: false, note: 'above 0' });
-    expect(verdict('throughput/c100/errors', 5, 1)).toMatchObject({ ok: false });
+    expect(verdict('throughput/redis/c100/errors', 0, 0)).toMatchObject({ ok: true, allowed: '= 0' });
+    expect(verdict('throughput/redis/c100/errors', 0, 1)).toMatchObject({ ok: false, note: 'above 0' });
+    expect(verdict('throughput/redis/c100/errors', 5, 1)).toMatchObject({ ok: false });
     expect(verdict('http/errors', undefined, 2)).toMatchObject({ ok: false });
   });
 
@@ -93,7 +93,9 @@ describe('tolerance rules', () => {
   it('match the first rule and describe each kind of tolerance', () => {
     expect(ruleFor('overhead/errors')?.tolerance).toEqual({ kind: 'at_most', limit: 0 });
     expect(ruleFor('overhead/framework_p50_ms')?.tolerance).toMatchObject({ better: 'lower', factor: 3 });
-    expect(describeTolerance(ruleFor('memory/server_rss_peak_mb')!.tolerance)).toBe('≤ 1.5× baseline');
+    expect(describeTolerance(ruleFor('throughput/redis/server_rss_peak_mb')!.tolerance)).toBe(
+      '≤ 1.5× baseline',
+    );
     expect(describeTolerance({ kind: 'at_most', limit: 2 })).toBe('≤ 2');
     expect(describeTolerance({ kind: 'within', factor: 1.25 })).toBe('within 1.25× of baseline');
     expect(ruleFor('unknown/metric')).toBeUndefined();

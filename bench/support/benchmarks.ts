@@ -9,12 +9,15 @@ export type Benchmark = {
   readonly result: string;
   /** Whether it serves or trains the bench checkpoint (the runner trains it once and passes it on). */
   readonly usesCheckpoint: boolean;
+  /** Further arguments of the script. */
+  readonly args?: readonly string[];
 };
 
 /** Every benchmark of `npm run bench`. */
 export const BENCHMARKS: readonly Benchmark[] = [
   { script: 'http-latency.js', result: 'http-latency', usesCheckpoint: true },
-  { script: 'throughput.js', result: 'throughput', usesCheckpoint: true },
+  { script: 'throughput.js', result: 'throughput-memory', usesCheckpoint: true, args: ['--store', 'memory'] },
+  { script: 'throughput.js', result: 'throughput-redis', usesCheckpoint: true, args: ['--store', 'redis'] },
   { script: 'memory.js', result: 'memory', usesCheckpoint: true },
   { script: 'training-speed.js', result: 'training-speed', usesCheckpoint: true },
   { script: 'engine-figures.js', result: 'engine', usesCheckpoint: false },

@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BenchResult } from './bench-result.js';
+import { BENCHMARKS } from './benchmarks.js';
 import { markdownTable } from './table.js';
 
 /** Markers around the generated table in README.md. */
@@ -17,9 +18,8 @@ export type BenchResults = Readonly<Record<string, BenchResult>>;
 
 /** Reads the results the table needs from `dir`. */
 export async function readBenchResults(dir: string): Promise<BenchResults> {
-  const names = ['http-latency', 'throughput', 'memory', 'training-speed', 'engine', 'overhead'];
   const entries = await Promise.all(
-    names.map(async (name) => [
+    BENCHMARKS.map(({ result: name }) => name).map(async (name) => [
       name,
       JSON.parse(await readFile(join(dir, `${name}.json`), 'utf8')) as BenchResult,
     ]),
@@ -36,9 +36,22 @@ export function benchmarksReadmeTable(results: BenchResults): string {
   };
   const inLoop = (bench: string, key: string) => String(results[bench]?.inLoop[key]);
   const http = (metric: string) => get('http-latency', metric);
-  const levels = Object.keys(results.throughput.metrics)
-    .map((metric) => /^throughput\/c(\d+)\/turns_per_s$/.exec(metric)?.[1])
+  const levels = Object.keys(results['throughput-memory'].metrics)
+    .map((metric) => /^throughput\/memory\/c(\d+)\/turns_per_s$/.exec(metric)?.[1])
     .filter((level): level is string => level !== undefined);
+  /** One store's figures at `level`, or "not run" when that benchmark wrote none. */
+  const rate = (store: 'memory' | 'redis', level: string) => {
+    const metrics = results[`throughput-${store}`]?.metrics ?? {};
+    const prefix = `throughput/${store}/c${level}`;
+    if (metrics[`${prefix}/turns_per_s`] === undefined) return `${store}: not run`;
+    return `${store}: ${metrics[`${prefix}/conversations_per_s`]} conversations/s, ${metrics[`${prefix}/turns_per_s`]} turns/s, ${metrics[`${prefix}/errors`]} errors`;
+  };
+  const rss = (store: 'memory' | 'redis') => {
+    const metrics = results[`throughput-${store}`]?.metrics ?? {};
+    const prefix = `throughput/${store}`;
+    if (metrics[`${prefix}/server_rss_peak_mb`] === undefined) return `${store} store: not run`;
+    return `${store} store: ${metrics[`${prefix}/server_rss_idle_mb`]} MB idle, ${metrics[`${prefix}/server_rss_peak_mb`]} MB peak`;
+  };
   const rows: (string | number)[][] = [
     [
       'HTTP response time, `/v1/chat/completions`',
@@ -47,8 +60,8 @@ export function benchmarksReadmeTable(results: BenchResults): string {
     ],
     ...levels.map((level) => [
       `Throughput, ${level} concurrent conversation${level === '1' ? '' : 's'}`,
-      `same model; support-lite, ${inLoop('throughput', 'userTurnsPerConversation')} user turns per conversation, max ${inLoop('throughput', 'maxTokens')} tokens per reply; ${inLoop('throughput', 'store')}`,
-      `${get('throughput', `throughput/c${level}/conversations_per_s`)} conversations/s, ${get('throughput', `throughput/c${level}/turns_per_s`)} turns/s; ${get('throughput', `throughput/c${level}/errors`)} errors`,
+      `same model; support-lite, ${inLoop('throughput-memory', 'userTurnsPerConversation')} user turns per conversation, max ${inLoop('throughput-memory', 'maxTokens')} tokens per reply; memory or Redis conversation store, JSONL capture`,
+      `${rate('memory', level)}; ${rate('redis', level)}`,
     ]),
     [
       'Memory per stored conversation',
@@ -57,8 +70,8 @@ export function benchmarksReadmeTable(results: BenchResults): string {
     ],
     [
       'Server resident memory',
-      'the throughput run’s server process',
-      `${get('throughput', 'memory/server_rss_idle_mb')} MB idle, ${get('throughput', 'memory/server_rss_peak_mb')} MB peak under load`,
+      'the throughput runs’ server processes, idle and at peak under load',
+      `${rss('memory')}; ${rss('redis')}`,
     ],
     [
       'GRPO training speed, support-lite',

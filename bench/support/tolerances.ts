@@ -33,7 +33,7 @@ export const TOLERANCE_RULES: readonly ToleranceRule[] = [
     why: 'bytes per conversation do not depend on machine speed',
   },
   {
-    pattern: /^memory\/server_rss/,
+    pattern: /server_rss/,
     tolerance: slower(1.5),
     why: 'resident memory varies with allocator timing',
   },
