@@ -5,13 +5,11 @@
 //   --max-tokens 32 --concurrency 1]
 
 import { randomBytes } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { BenchRun, writeBenchResult } from './support/bench-result.js';
 import { benchCheckpoint, modelLine } from './support/bench-checkpoint.js';
 import { driveChatCompletions } from './support/chat-completions-load.js';
 import { readCliOptions } from './support/cli-options.js';
+import { temporaryDir } from './support/temporary-dir.js';
 import { loadLine } from './support/machine.js';
 import { BENCH_LIMITER } from './support/server-spec.js';
 import { startServerProcess } from './support/server-process.js';
@@ -29,7 +27,7 @@ const server = await startServerProcess({
   kind: 'checkpoint',
   checkpoint: checkpoint.path,
   store: 'memory',
-  trajectoriesDir: await mkdtemp(join(tmpdir(), 'bench-trajectories-')),
+  trajectoriesDir: temporaryDir('bench-trajectories-'),
   apiKey,
   ...BENCH_LIMITER,
 });

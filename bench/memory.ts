@@ -5,9 +5,6 @@
 //   [-- --checkpoint FILE --conversations 2000 --samples 16 --no-redis]
 
 import { randomBytes } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { NewConversation, StoredConversation } from '../src/serving/conversation-store.js';
 import { MemoryConversationStore } from '../src/serving/stores/memory-conversation-store.js';
 import { RedisConversationStore } from '../src/serving/stores/redis-conversation-store.js';
@@ -18,6 +15,7 @@ import { benchCheckpoint, modelLine } from './support/bench-checkpoint.js';
 import { buildBenchServer } from './support/build-bench-server.js';
 import { BENCH_LIMITER } from './support/server-spec.js';
 import { readCliOptions } from './support/cli-options.js';
+import { temporaryDir } from './support/temporary-dir.js';
 import { driveConversations } from './support/conversation-load.js';
 import { settledHeapUsed } from './support/heap.js';
 import { loadLine } from './support/machine.js';
@@ -47,7 +45,7 @@ async function sampleConversations(howMany: number): Promise<StoredConversation[
       kind: 'checkpoint',
       checkpoint: checkpoint.path,
       store: 'memory',
-      trajectoriesDir: await mkdtemp(join(tmpdir(), 'bench-trajectories-')),
+      trajectoriesDir: temporaryDir('bench-trajectories-'),
       apiKey,
       ...BENCH_LIMITER,
     },

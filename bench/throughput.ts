@@ -6,13 +6,11 @@
 //   --store memory|redis --environment support-lite --max-tokens 24 --turns 2 --waves 2]
 
 import { randomBytes } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { RedisTestServer } from '../src/serving/stores/test-support/redis-server.js';
 import { BenchRun, writeBenchResult } from './support/bench-result.js';
 import { benchCheckpoint, modelLine } from './support/bench-checkpoint.js';
 import { readCliOptions } from './support/cli-options.js';
+import { temporaryDir } from './support/temporary-dir.js';
 import { driveConversations } from './support/conversation-load.js';
 import { loadLine } from './support/machine.js';
 import { BENCH_LIMITER } from './support/server-spec.js';
@@ -49,7 +47,7 @@ const server = await startServerProcess({
   checkpoint: checkpoint.path,
   store,
   ...(redis === undefined ? {} : { redisUrl: redis.url }),
-  trajectoriesDir: await mkdtemp(join(tmpdir(), 'bench-trajectories-')),
+  trajectoriesDir: temporaryDir('bench-trajectories-'),
   apiKey,
   maxConcurrent,
   maxQueue,

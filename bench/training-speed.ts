@@ -4,9 +4,6 @@
 // Writes benchmark_results/training-speed.json. Usage: npm run build && node dist/bench/training-speed.js
 //   [-- --checkpoint FILE --steps 3 --groups 4 --group-size 8 --max-new-tokens 160]
 
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { TRAINING_METRICS as M } from '../src/training/metric-names.js';
 import { parseTrainingConfig } from '../src/training/resolve-training-config.js';
 import { runTraining } from '../src/training/training-run.js';
@@ -14,6 +11,7 @@ import type { MetricsLine } from '../src/training/metrics-log.js';
 import { BenchRun, writeBenchResult } from './support/bench-result.js';
 import { benchCheckpoint, modelLine } from './support/bench-checkpoint.js';
 import { readCliOptions } from './support/cli-options.js';
+import { temporaryDir } from './support/temporary-dir.js';
 import { loadLine } from './support/machine.js';
 import { quantile, round } from './support/stats.js';
 import { inLoopLine, markdownTable } from './support/table.js';
@@ -39,7 +37,7 @@ const parsed = parseTrainingConfig({
   evalBeforeTraining: false,
   checkpointEvery: 0,
   sampleEvery: 0,
-  runsDir: await mkdtemp(join(tmpdir(), 'bench-training-')),
+  runsDir: temporaryDir('bench-training-'),
   runName: 'training-speed',
 });
 if (!parsed.ok) throw parsed.error;

@@ -2,8 +2,7 @@
 // number of steps (the same checkpoint on every machine, however fast) on support-lite teacher
 // demonstrations through the library API, as `sft` does, then saved.
 
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ByteChatRenderer } from '../../src/conversation/byte-chat-renderer.js';
 import { findRetailDataDir } from '../../src/environments/retail/retail-data-dir.js';
@@ -17,6 +16,7 @@ import { tokenizeChatExamples } from '../../src/training/chat-dataset-tokens.js'
 import { compactToolsPrompt } from '../../src/training/policy-agent.js';
 import { runSft } from '../../src/training/sft.js';
 import { createPolicyBackend, createPolicyModel } from '../../src/training/training-model.js';
+import { temporaryDir } from './temporary-dir.js';
 
 /** The model shape the serving benchmarks train when no checkpoint is given. */
 export const BENCH_MODEL = { width: 64, layers: 2, heads: 4, mlpWidth: 256, contextLength: 1280 } as const;
@@ -28,7 +28,7 @@ export type TrainBenchCheckpointOptions = {
   /** Teacher demonstrations to train on. */
   readonly demonstrations: number;
   readonly seed: number;
-  /** Folder for the checkpoint; default a fresh temporary folder. */
+  /** Folder for the checkpoint; default a temporary folder removed when this process exits. */
   readonly dir?: string;
 };
 
@@ -82,7 +82,7 @@ export async function trainBenchCheckpoint(options: TrainBenchCheckpointOptions)
       seed: options.seed,
       maxSequenceTokens: model.config.contextLength + 1,
     });
-    const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'bench-checkpoint-')));
+    const dir = options.dir ?? temporaryDir('bench-checkpoint-');
     const path = join(dir, 'checkpoint.safetensors');
     await backend.saveState(path);
     const last = result.steps.slice(-5);
