@@ -1,9 +1,12 @@
-// The chat backend a configuration names: an upstream OpenAI-compatible endpoint, a checkpoint, or the
-// newest checkpoint under the runs folder; always wrapped in the resilience layer, its hooks on metrics.
+// The chat backend a configuration names: an upstream OpenAI-compatible endpoint, a checkpoint, a
+// Hugging Face model directory (with a LoRA adapter), or the newest checkpoint under the runs folder;
+// always wrapped in the resilience layer, its hooks on metrics.
 
+import { basename, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
 import { LocalChatBackend } from './backends/local-chat-backend.js';
+import type { LocalModelSource } from './backends/local-model-loader.js';
 import { UpstreamChatBackend } from './backends/upstream-chat-backend.js';
 import type { ChatBackend } from './chat-backend.js';
 import { ResilientChatBackend } from './resilience/resilient-chat-backend.js';
@@ -21,7 +24,7 @@ export type ConfiguredBackendOptions = {
 /** The backend to serve, and what it serves in words. */
 export type ConfiguredBackend = {
   readonly backend: ResilientChatBackend;
-  /** E.g. `upstream http://host/v1 (model m)` or `the newest checkpoint under runs`. */
+  /** E.g. `upstream http://host/v1 (model m)`, `model directory models/SmolLM2` or `the newest checkpoint under runs`. */
   readonly source: string;
   /**
    * Resolves once the model has loaded or failed to: the checkpoint it serves, or why it cannot serve
@@ -31,17 +34,15 @@ export type ConfiguredBackend = {
 };
 
 /**
- * Builds the backend: `upstreamBaseUrl` (with `upstreamModel`), else `checkpoint`, else the newest
- * checkpoint under `runsDir` (the server starts without one and says so on /readyz). Throws
- * ConfigError('invalid_config') when both an upstream and a checkpoint are given, or an upstream without a model.
+ * Builds the backend: `upstreamBaseUrl` (with `upstreamModel`), else `checkpoint`, else `model` (with
+ * `adapter`), else the newest checkpoint under `runsDir` (the server starts without one and says so on
+ * /readyz). A local model is listed as `modelId`, else the model directory's name, else stateset-local.
+ * Throws ConfigError('invalid_config') for a contradictory configuration (`checkModelSource`).
  */
 export function createConfiguredBackend(options: ConfiguredBackendOptions): ConfiguredBackend {
   const { config } = options;
+  checkModelSource(config);
   const upstream = config.upstreamBaseUrl !== '';
-  if (upstream && config.checkpoint !== '')
-    throw new ConfigError('invalid_config', 'give either upstreamBaseUrl or checkpoint, not both');
-  if (upstream && config.upstreamModel === '')
-    throw new ConfigError('invalid_config', 'upstreamBaseUrl needs upstreamModel: the model name to send');
   let inner: ChatBackend;
   let source: string;
   let whenLoaded: ConfiguredBackend['whenLoaded'];
@@ -54,18 +55,13 @@ export function createConfiguredBackend(options: ConfiguredBackendOptions): Conf
     source = `upstream ${config.upstreamBaseUrl} (model ${config.upstreamModel})`;
     whenLoaded = async () => ({ ready: true, detail: source });
   } else {
-    const local = new LocalChatBackend({
-      source: config.checkpoint === '' ? { runsDir: config.runsDir } : { checkpoint: config.checkpoint },
-    });
+    const local = new LocalChatBackend({ source: localSource(config), modelId: localModelId(config) });
     inner = local;
-    source =
-      config.checkpoint === ''
-        ? `the newest checkpoint under ${config.runsDir}`
-        : `checkpoint ${config.checkpoint}`;
+    source = localSourceText(config);
     whenLoaded = async () => {
       const readiness = await local.whenLoaded();
       return readiness.ready
-        ? { ready: true, detail: `checkpoint ${local.checkpoint ?? config.checkpoint}` }
+        ? { ready: true, detail: local.served ?? source }
         : { ready: false, detail: readiness.reason };
     };
   }
@@ -88,4 +84,44 @@ export function createConfiguredBackend(options: ConfiguredBackendOptions): Conf
     }),
   });
   return { backend, source, whenLoaded };
+}
+
+/**
+ * Refuses what cannot be served as configured: an upstream with a local model (checkpoint, model,
+ * adapter or modelId) or without upstreamModel, a checkpoint with a model directory, an adapter without one.
+ */
+export function checkModelSource(config: ServeConfig): void {
+  const refuse = (message: string) => {
+    throw new ConfigError('invalid_config', message);
+  };
+  if (config.upstreamBaseUrl !== '') {
+    for (const field of ['checkpoint', 'model', 'adapter', 'modelId'] as const) {
+      if (config[field] !== '')
+        refuse(`give either upstreamBaseUrl or ${field}, not both (an upstream serves upstreamModel)`);
+    }
+    if (config.upstreamModel === '') refuse('upstreamBaseUrl needs upstreamModel: the model name to send');
+  }
+  if (config.checkpoint !== '' && config.model !== '')
+    refuse(
+      'give either checkpoint (a stateset-agents checkpoint) or model (a Hugging Face directory), not both',
+    );
+  if (config.adapter !== '' && config.model === '')
+    refuse('adapter needs model: the Hugging Face directory the adapter was trained on');
+}
+
+function localSource(config: ServeConfig): LocalModelSource {
+  if (config.checkpoint !== '') return { checkpoint: config.checkpoint };
+  if (config.model === '') return { runsDir: config.runsDir };
+  return { modelDir: config.model, ...(config.adapter === '' ? {} : { adapterDir: config.adapter }) };
+}
+
+function localSourceText(config: ServeConfig): string {
+  if (config.checkpoint !== '') return `checkpoint ${config.checkpoint}`;
+  if (config.model === '') return `the newest checkpoint under ${config.runsDir}`;
+  return `model directory ${config.model}${config.adapter === '' ? '' : ` with adapter ${config.adapter}`}`;
+}
+
+function localModelId(config: ServeConfig): string {
+  if (config.modelId !== '') return config.modelId;
+  return config.model === '' ? 'stateset-local' : basename(resolve(config.model));
 }

@@ -28,6 +28,22 @@ export const ServeConfigSchema = z.strictObject({
     .string()
     .default('')
     .describe('Checkpoint to serve; empty (and no upstream): the latest one under runsDir.'),
+  model: z
+    .string()
+    .default('')
+    .describe(
+      'A Hugging Face Llama-family model directory to serve through its chat template, instead of a checkpoint.',
+    ),
+  adapter: z
+    .string()
+    .default('')
+    .describe('A saved PEFT LoRA adapter folder (adapter_config.json) to serve on the model weights.'),
+  modelId: z
+    .string()
+    .default('')
+    .describe(
+      "Model name /v1/models lists for a local model; empty: the model directory's name, else stateset-local.",
+    ),
   upstreamBaseUrl: z
     .string()
     .default('')

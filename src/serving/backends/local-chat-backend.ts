@@ -1,22 +1,22 @@
-// A ChatBackend over a byte-level checkpoint on the embedded engine: renders each request as training
-// renders its agent's turns, samples through the model's shared batching sampler (concurrent requests
-// share decode steps), streams text as tokens arrive, and returns the exact tokens for capture.
+// A ChatBackend over a model on the embedded engine (a byte-level checkpoint, or a Hugging Face model
+// directory with its chat template and adapter): renders each request as training renders its agent's
+// turns, samples through the model's shared batching sampler (concurrent requests share decode steps),
+// streams text as tokens arrive, and returns the exact tokens for capture.
 
-import { ByteChatRenderer } from '../../conversation/byte-chat-renderer.js';
 import { Rng } from '../../engine/random.js';
 import type { TokenHook } from '../../models/sampler.js';
-import { ByteTokenizer } from '../../models/tokenizers/byte-tokenizer.js';
 import type { ToolPromptStyle } from '../../training/policy-agent.js';
 import type { BackendReadiness, ChatBackend, Completion, CompletionRequest } from '../chat-backend.js';
 import { BackendError, requestAborted } from './backend-error.js';
 import { HeldBackStream, TOOL_CALL_MARKERS } from './held-back-stream.js';
+import { IncrementalDetokenizer } from './incremental-detokenizer.js';
 import { firstStopIndex, readLocalCompletion } from './local-completion.js';
 import { LocalModelLoader, type LocalModelSource } from './local-model-loader.js';
 import { renderLocalPrompt } from './local-prompt.js';
 
 /** Options of a local chat backend. */
 export type LocalChatBackendOptions = {
-  /** The checkpoint, the runs folder to take the newest checkpoint from, or a model in memory. */
+  /** The checkpoint, the runs folder to take the newest checkpoint from, a model directory, or a model in memory. */
   readonly source: LocalModelSource;
   /** The id `/v1/models` lists. Default `'stateset-local'`. */
   readonly modelId?: string;
@@ -31,15 +31,15 @@ export type LocalChatBackendOptions = {
 };
 
 /**
- * Serves a byte-level stateset-agents checkpoint. Loading starts at construction; until it finishes
+ * Serves a local model with the renderer it was trained with (the byte chat format, or the model's
+ * chat template), stopping at the renderer's stop ids (for HF models: the template's end-of-reply
+ * token, then generation_config's eos ids). Loading starts at construction; until it finishes
  * (or when it failed) `readiness` says why not and `complete` waits for it, then fails with
  * `model_unavailable`.
  */
 export class LocalChatBackend implements ChatBackend {
   readonly modelId: string;
   private readonly loader: LocalModelLoader;
-  private readonly tokenizer = new ByteTokenizer();
-  private readonly renderer = new ByteChatRenderer({ tokenizer: this.tokenizer });
   private readonly seeds: Rng;
 
   constructor(private readonly options: LocalChatBackendOptions) {
@@ -58,6 +58,12 @@ export class LocalChatBackend implements ChatBackend {
     return state.kind === 'ready' ? state.checkpoint : undefined;
   }
 
+  /** What is served, in words (`checkpoint …`, or the HF model and adapter), once loaded. */
+  get served(): string | undefined {
+    const state = this.loader.state;
+    return state.kind === 'ready' ? state.detail : undefined;
+  }
+
   /** Resolves once loading has finished, ready or not. */
   async whenLoaded(): Promise<BackendReadiness> {
     await this.loader.loaded;
@@ -70,11 +76,12 @@ export class LocalChatBackend implements ChatBackend {
       throw new BackendError('model_unavailable', `No model to serve: ${state.reason}.`);
     const { signal } = request;
     throwIfAborted(signal);
-    const { model } = state;
+    const { model, renderer } = state;
+    const { tokenizer } = renderer;
     const { sampling } = request;
     const stop = sampling.stop ?? [];
     const prompt = renderLocalPrompt({
-      renderer: this.renderer,
+      renderer,
       messages: request.messages,
       tools: request.tools ?? [],
       toolPrompt: this.options.toolPrompt ?? 'compact',
@@ -85,13 +92,12 @@ export class LocalChatBackend implements ChatBackend {
       request.onDelta === undefined
         ? undefined
         : new HeldBackStream({ markers: [...TOOL_CALL_MARKERS, ...stop], onDelta: request.onDelta });
-    const stopIds = this.renderer.stopTokenIds;
-    const decoder = this.tokenizer.createStreamDecoder();
-    let text = '';
+    const stopIds = renderer.stopTokenIds;
+    const detokenizer = new IncrementalDetokenizer(tokenizer);
     const onToken: TokenHook = ({ token }) => {
       if (signal?.aborted === true || stream?.error !== undefined) return 'stop';
       if (stopIds.includes(token)) return;
-      text += decoder.push([token]);
+      const text = detokenizer.push(token);
       if (firstStopIndex(text, stop) !== undefined) return 'stop';
       stream?.update(text);
     };
@@ -110,7 +116,7 @@ export class LocalChatBackend implements ChatBackend {
     throwIfAborted(signal); // the hook stopped sampling early
     const assistantTurns = request.messages.filter((message) => message.role === 'assistant').length;
     const completion = readLocalCompletion({
-      tokenizer: this.tokenizer,
+      tokenizer,
       stopTokenIds: stopIds,
       prompt: prompt.tokens,
       completion: sampled.tokens,

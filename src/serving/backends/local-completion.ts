@@ -1,16 +1,17 @@
-// Turning what a byte-level model sampled into a Completion: the text cut at the first stop string,
+// Turning what a local model sampled into a Completion: the text cut at the first stop string,
 // tool calls parsed as training renders them, per-token logprobs, usage and the token record.
 
 import type { FinishReason } from '../../agents/policy.js';
 import type { AssistantMessage } from '../../conversation/messages.js';
 import { parseToolCalls } from '../../conversation/tool-call-format.js';
-import type { ByteTokenizer } from '../../models/tokenizers/byte-tokenizer.js';
-import { BYTE_VOCAB_SIZE } from '../../models/tokenizers/byte-tokenizer.js';
+import { BYTE_VOCAB_SIZE, ByteTokenizer } from '../../models/tokenizers/byte-tokenizer.js';
+import type { Tokenizer } from '../../models/tokenizers/tokenizer.js';
 import type { Completion, TokenLogprob } from '../chat-backend.js';
 
 /** What the sampler produced for one request, and how to read it. */
 export type SampledTurn = {
-  readonly tokenizer: ByteTokenizer;
+  /** The model's tokenizer: bytes, or a Hugging Face tokenizer.json. */
+  readonly tokenizer: Tokenizer;
   /** Ids that end a turn (the renderer's); a final one is not part of the text. */
   readonly stopTokenIds: readonly number[];
   /** The whole rendered prompt. */
@@ -38,7 +39,9 @@ export function completionText(
 ): string {
   const { completion } = turn;
   const stopped = completion.length > 0 && turn.stopTokenIds.includes(completion[completion.length - 1]);
-  const text = turn.tokenizer.decode(stopped ? completion.slice(0, -1) : completion);
+  const ids = stopped ? completion.slice(0, -1) : completion;
+  // Hugging Face's library refuses to decode no ids at all (a reply that is only its stop token).
+  const text = ids.length === 0 ? '' : turn.tokenizer.decode(ids);
   const cut = firstStopIndex(text, turn.stop);
   return cut === undefined ? text : text.slice(0, cut);
 }
@@ -71,9 +74,13 @@ export function readLocalCompletion(turn: SampledTurn): Completion {
   };
 }
 
-/** One token as the API reports it: its text, its UTF-8 bytes (one byte for byte ids) and logprob. */
-export function tokenLogprob(tokenizer: ByteTokenizer, id: number, logprob: number): TokenLogprob {
+/**
+ * One token as the API reports it: its text, its bytes and logprob. A byte tokenizer's byte id is that
+ * byte; other tokens report the UTF-8 of their decoded text.
+ */
+export function tokenLogprob(tokenizer: Tokenizer, id: number, logprob: number): TokenLogprob {
   const token = tokenizer.decode([id]);
-  const bytes = id < BYTE_VOCAB_SIZE ? [id] : [...new TextEncoder().encode(token)];
+  const oneByte = tokenizer instanceof ByteTokenizer && id < BYTE_VOCAB_SIZE;
+  const bytes = oneByte ? [id] : [...new TextEncoder().encode(token)];
   return { token, logprob, bytes };
 }
