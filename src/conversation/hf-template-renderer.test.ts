@@ -89,6 +89,8 @@ describe('HfTemplateRenderer over the tiny Llama anchor template', () => {
     const cut = renderer.parseCompletion(tokenizer.encode('Let me'));
     expect(cut.stopped).toBe(false);
     expect(cut.message).toEqual({ role: 'assistant', content: 'Let me' });
+    const empty = renderer.parseCompletion([259]);
+    expect(empty).toMatchObject({ message: { role: 'assistant', content: '' }, stopped: true });
   });
 
   it('refuses tools it cannot show', () => {

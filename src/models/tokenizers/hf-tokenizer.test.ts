@@ -62,6 +62,12 @@ describe('loadHfTokenizer on the tiny Llama anchor', () => {
     expect(tokenizer.decode([258, 104, 105, 259], { skipSpecialTokens: true })).toBe('hi');
   });
 
+  it('decodes no tokens to the empty string (a reply that is only its stop token)', async () => {
+    const tokenizer = await loadHfTokenizer(ANCHOR_DIR);
+    expect(tokenizer.decode([])).toBe('');
+    expect(tokenizer.decode([259], { skipSpecialTokens: true })).toBe('');
+  });
+
   it('rejects ids outside the vocabulary, naming the id', async () => {
     const tokenizer = await loadHfTokenizer(ANCHOR_DIR);
     expect(() => tokenizer.decode([1, 260])).toThrow(TokenizerError);

@@ -94,6 +94,8 @@ export class HfTokenizer implements Tokenizer, ChatTemplate {
         );
       }
     }
+    // The library refuses an empty list; a reply that is only its stop token decodes to nothing.
+    if (ids.length === 0) return '';
     return this.library.decode([...ids], { skip_special_tokens: options.skipSpecialTokens ?? false });
   }
 
