@@ -29,6 +29,11 @@ export type LanguageModelOptions = {
   readonly threads?: number;
   /** A LoRA adapter on the parameters: every graph adds its branch, and training updates only it. */
   readonly adapter?: LoraAdapter;
+  /**
+   * Ids the sampler may choose: those below this. For checkpoints whose vocab_size is padded beyond
+   * their tokenizer (the padding ids decode to nothing). Default: the whole vocabulary.
+   */
+  readonly samplableVocabSize?: number;
 };
 
 /** A transformer language model and its compiled graphs. Parameters are updated in place by optimisers. */
@@ -37,6 +42,8 @@ export class LanguageModel {
   readonly parameters: ParameterSet;
   readonly threads?: number;
   readonly adapter?: LoraAdapter;
+  /** Ids at or above this are never sampled (see LanguageModelOptions). */
+  readonly samplableVocabSize: number;
   private readonly compiled = new Map<string, Promise<CompiledGraph>>();
   private batching?: BatchingSampler;
 
@@ -45,6 +52,17 @@ export class LanguageModel {
     this.parameters = options.parameters ?? initParameters(this.config, options.seed ?? 0);
     this.threads = options.threads;
     this.adapter = options.adapter;
+    this.samplableVocabSize = options.samplableVocabSize ?? this.config.vocabSize;
+    if (
+      !Number.isInteger(this.samplableVocabSize) ||
+      this.samplableVocabSize < 1 ||
+      this.samplableVocabSize > this.config.vocabSize
+    ) {
+      throw new ModelError(
+        'invalid_model_config',
+        `samplableVocabSize ${this.samplableVocabSize} must be an integer in [1, vocabSize ${this.config.vocabSize}]`,
+      );
+    }
     checkParameters(parameterSpecs(this.config), this.parameters, 'parameter');
     if (this.adapter !== undefined)
       checkParameters(

@@ -262,6 +262,31 @@ describe('sample: stopping', () => {
   });
 });
 
+describe('sample: a vocabulary padded beyond the tokenizer', () => {
+  it('samples only ids below samplableVocabSize; a model without it samples the padding too', async () => {
+    const config = { ...TINY, ...VARIANTS['Llama style'] };
+    const limited = new LanguageModel({ config, seed: 2, threads: 1, samplableVocabSize: 5 });
+    const whole = new LanguageModel({ config, seed: 2, threads: 1 });
+    try {
+      const request: SampleRequest = {
+        prompts: PROMPTS,
+        params: { maxNewTokens: 12, temperature: 1, seed: 4 },
+      };
+      const tokens = (await sample(limited, request)).flatMap((row) => row.tokens);
+      expect(tokens.length).toBe(36);
+      expect(Math.max(...tokens)).toBeLessThan(5);
+      expect(Math.max(...(await sample(whole, request)).flatMap((row) => row.tokens))).toBeGreaterThanOrEqual(
+        5,
+      );
+    } finally {
+      await Promise.all([limited.dispose(), whole.dispose()]);
+    }
+    expect(() => new LanguageModel({ config, seed: 2, samplableVocabSize: config.vocabSize + 1 })).toThrow(
+      /samplableVocabSize/,
+    );
+  });
+});
+
 describe('sample: validation', () => {
   it('an empty batch samples nothing', async () => {
     expect(await sample(tinyModel(), { prompts: [], params: { maxNewTokens: 3 } })).toEqual([]);

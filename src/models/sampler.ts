@@ -76,7 +76,12 @@ export async function sample(model: LanguageModel, request: SampleRequest): Prom
     rows === undefined ? new Rng(params.seed ?? 0).fork(`row ${b}`) : new Rng(rows[b].seed).fork('row 0'),
   );
   const limits = prompts.map((_, b) => rows?.[b].maxNewTokens ?? params.maxNewTokens);
-  const choice = { temperature: params.temperature ?? 1, topK: params.topK ?? 0, topP: params.topP ?? 1 };
+  const choice = {
+    temperature: params.temperature ?? 1,
+    topK: params.topK ?? 0,
+    topP: params.topP ?? 1,
+    vocabLimit: model.samplableVocabSize,
+  };
   const stopIds = new Set(params.stopTokenIds ?? []);
 
   // Prefill: the whole prompt batch at once.

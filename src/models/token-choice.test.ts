@@ -87,6 +87,21 @@ describe('chooseToken', () => {
     }
   });
 
+  it('never chooses an id at or above vocabLimit, greedy or sampled, and keeps the full-vocabulary logprob', () => {
+    const logits = Float64Array.from([0, 1, 2, 9, 9]); // ids 3 and 4 are padding the tokenizer lacks
+    const full = logSoftmaxRow(logits);
+    const greedy = chooseToken(logits, { temperature: 0, topK: 0, topP: 1, vocabLimit: 3 }, new Rng(1));
+    expect(greedy).toEqual({ token: 2, logprob: full[2] });
+    const rng = new Rng(3);
+    const seen = new Set<number>();
+    for (let i = 0; i < 200; i++) {
+      const choice = chooseToken(logits, { temperature: 1, topK: 0, topP: 1, vocabLimit: 3 }, rng);
+      seen.add(choice.token);
+      expect(choice.logprob).toBe(full[choice.token]);
+    }
+    expect([...seen].sort()).toEqual([0, 1, 2]);
+  });
+
   it('the same seed gives the same choices', () => {
     const draw = (seed: number) => {
       const rng = new Rng(seed);

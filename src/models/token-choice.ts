@@ -8,6 +8,8 @@ export type ChoiceOptions = {
   readonly temperature: number;
   readonly topK: number; // 0 = no limit
   readonly topP: number; // 1 = no limit
+  /** Only ids below this are chosen (a vocab_size padded beyond the tokenizer); default: all. */
+  readonly vocabLimit?: number;
 };
 
 /** The chosen token and its log-probability under the temperature-scaled, untruncated distribution. */
@@ -30,7 +32,8 @@ export function logSoftmaxRow(logits: Float32Array | Float64Array, temperature =
  * Picks a token: greedy at temperature 0 (lowest id wins ties), else samples from the
  * temperature-scaled distribution restricted to the top-k tokens and then to the smallest set whose
  * probability reaches top-p. The returned logprob ignores the truncation, so it is the policy's own
- * logprob at that temperature (what importance ratios in RL need).
+ * logprob at that temperature (what importance ratios in RL need). Ids at or above `vocabLimit` are
+ * never chosen; like the truncations, the limit does not renormalise the returned logprob.
  */
 export function chooseToken(
   logits: Float32Array | Float64Array,
@@ -38,12 +41,14 @@ export function chooseToken(
   rng: Rng,
 ): TokenChoice {
   const logprobs = logSoftmaxRow(logits, options.temperature);
+  const limit = Math.min(options.vocabLimit ?? logprobs.length, logprobs.length);
+  const choosable = limit < logprobs.length ? logprobs.subarray(0, limit) : logprobs; // same ids
   if (options.temperature <= 0) {
     let best = 0;
-    for (let i = 1; i < logprobs.length; i++) if (logprobs[i] > logprobs[best]) best = i;
+    for (let i = 1; i < choosable.length; i++) if (choosable[i] > choosable[best]) best = i;
     return { token: best, logprob: logprobs[best] };
   }
-  const candidates = truncatedCandidates(logprobs, options.topK, options.topP);
+  const candidates = truncatedCandidates(choosable, options.topK, options.topP);
   let total = 0;
   for (const i of candidates) total += Math.exp(logprobs[i]);
   let u = rng.nextFloat() * total;

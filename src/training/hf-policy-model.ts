@@ -58,6 +58,8 @@ export async function loadHfPolicy(options: HfPolicyOptions): Promise<HfPolicy> 
     parameters: directory.parameters,
     ...(adapter === undefined ? {} : { adapter }),
     threads: options.threads,
+    // A vocab_size padded beyond the tokenizer: never sample ids the tokenizer cannot decode.
+    samplableVocabSize: Math.min(config.vocabSize, directory.tokenizer.vocabSize),
   });
   // The token the template ends a reply with first (the renderer writes it), then generation_config's eos ids.
   const templateStops = new HfTemplateRenderer({ tokenizer: directory.tokenizer }).stopTokenIds;
