@@ -52,9 +52,7 @@ export type Completion = {
 };
 
 /** Whether a backend can serve, and if not, why (what `/readyz` reports). */
-export type BackendReadiness =
-  | { readonly ready: true }
-  | { readonly ready: false; readonly reason: string };
+export type BackendReadiness = { readonly ready: true } | { readonly ready: false; readonly reason: string };
 
 /** Produces assistant turns for the server. */
 export interface ChatBackend {

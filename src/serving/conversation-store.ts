@@ -53,7 +53,10 @@ export interface ConversationStore {
    * retries with the fresh value. `mutate` must be synchronous and free of side effects, since it
    * may run more than once. Throws StatesetError('conversation_not_found') when the id is absent.
    */
-  update(id: string, mutate: (current: StoredConversation) => StoredConversation): Promise<StoredConversation>;
+  update(
+    id: string,
+    mutate: (current: StoredConversation) => StoredConversation,
+  ): Promise<StoredConversation>;
   /** Removes it; false when it was not there. */
   delete(id: string): Promise<boolean>;
   /**
