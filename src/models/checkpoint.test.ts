@@ -179,6 +179,20 @@ describe('loading a checkpoint that cannot be used', () => {
     );
   });
 
+  it('a checkpoint written before qkvBias existed loads as one without q/k/v biases', async () => {
+    const path = await tampered('before-qkv-bias', (_, metadata) => {
+      const { qkvBias, ...older } = JSON.parse(metadata.config) as Record<string, unknown>;
+      expect(qkvBias).toBe(false);
+      metadata.config = JSON.stringify(older);
+    });
+    expect((await loadCheckpoint(path, CONFIG)).config).toEqual(CONFIG);
+    await expectError(
+      loadCheckpoint(path, resolveTransformerConfig({ ...CONFIG, qkvBias: true })),
+      'checkpoint_mismatch',
+      'qkvBias: checkpoint false, model true',
+    );
+  });
+
   it('malformed metadata is invalid_safetensors naming the field', async () => {
     const cases: [string, (metadata: Record<string, string>) => void, string][] = [
       ['config-not-json', (m) => (m.config = '{width'), 'metadata "config"'],

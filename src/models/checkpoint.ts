@@ -72,7 +72,13 @@ export async function loadCheckpoint(
       `${path} is not a stateset-agents checkpoint (format "${metadata.format ?? 'missing'}")`,
     );
   }
-  const config = parseJson<TransformerConfig>(metadata.config, 'config', path);
+  // Checkpoints written before `qkvBias` existed lack it: their q/k/v biases were off.
+  const stored = parseJson<Omit<TransformerConfig, 'qkvBias'> & { qkvBias?: boolean }>(
+    metadata.config,
+    'config',
+    path,
+  );
+  const config: TransformerConfig = { ...stored, qkvBias: stored.qkvBias ?? false };
   const differences = Object.keys({ ...config, ...expected }).filter(
     (key) =>
       JSON.stringify(config[key as keyof TransformerConfig]) !==

@@ -1,5 +1,6 @@
-// A Hugging Face Llama `config.json` (transformers' LlamaConfig) as our TransformerConfig: RMSNorm,
-// SwiGLU, rotary positions with the config's theta and scaling, grouped-query attention, no biases.
+// A Hugging Face Llama-family `config.json` (transformers' LlamaConfig, or Qwen2Config) as our
+// TransformerConfig: RMSNorm, SwiGLU, rotary positions with the config's theta and scaling,
+// grouped-query attention; no biases (Llama), or biases on q/k/v only (Qwen2, Qwen2.5).
 
 import { z } from 'zod';
 import { ModelError } from '../errors.js';
@@ -8,7 +9,7 @@ import { resolveTransformerConfig, type TransformerConfig } from './transformer-
 
 /** The config.json fields we read; defaults are LlamaConfig's. Other keys (architectures, ids) are ignored. */
 const HfLlamaConfigSchema = z.looseObject({
-  model_type: z.string().optional().describe('Architecture family; only "llama" is supported.'),
+  model_type: z.string().optional().describe('Architecture family: "llama" (the default) or "qwen2".'),
   vocab_size: z.number().int().positive().describe('Number of token ids.'),
   hidden_size: z.number().int().positive().describe('Model width C.'),
   num_hidden_layers: z.number().int().positive().describe('Number of decoder layers L.'),
@@ -24,7 +25,14 @@ const HfLlamaConfigSchema = z.looseObject({
   hidden_act: z.literal('silu').default('silu').describe('MLP activation; SwiGLU needs silu.'),
   attention_bias: z.literal(false).default(false).describe('Biases in q/k/v/o; unsupported.'),
   mlp_bias: z.literal(false).default(false).describe('Biases in the MLP; unsupported.'),
+  use_sliding_window: z
+    .literal(false)
+    .default(false)
+    .describe('Qwen2 sliding-window attention; unsupported (we attend to the whole context).'),
 });
+
+/** The model_type values that load, and whether the family has biases on q/k/v. */
+const FAMILY_QKV_BIAS: Readonly<Record<string, boolean>> = { llama: false, qwen2: true };
 
 /** Options of `hfLlamaToTransformerConfig`. */
 export type HfLlamaConfigOptions = {
@@ -33,9 +41,9 @@ export type HfLlamaConfigOptions = {
 };
 
 /**
- * Our configuration for a Hugging Face Llama config.json. Throws ModelError('invalid_model_config')
- * naming the field: an unsupported model_type or rope_scaling type, a head_dim other than
- * hidden_size / num_attention_heads, or biases.
+ * Our configuration for a Hugging Face Llama or Qwen2 config.json. Throws
+ * ModelError('invalid_model_config') naming the field: an unsupported model_type or rope_scaling type,
+ * a head_dim other than hidden_size / num_attention_heads, Llama biases, or Qwen2's sliding window.
  */
 export function hfLlamaToTransformerConfig(
   configJson: unknown,
@@ -44,12 +52,17 @@ export function hfLlamaToTransformerConfig(
   const parsed = HfLlamaConfigSchema.safeParse(configJson);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw invalid(`${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    const field = issue.path.join('.') || '(root)';
+    if (field === 'use_sliding_window')
+      throw invalid('use_sliding_window: true is not supported; sliding-window attention is not implemented');
+    throw invalid(`${field}: ${issue.message}`);
   }
   const hf = parsed.data;
-  if (hf.model_type !== undefined && hf.model_type !== 'llama') {
-    throw invalid(`model_type "${hf.model_type}" is not supported; only "llama" checkpoints load`);
+  const modelType = hf.model_type ?? 'llama';
+  if (!Object.hasOwn(FAMILY_QKV_BIAS, modelType)) {
+    throw invalid(`model_type "${modelType}" is not supported; only "llama" and "qwen2" checkpoints load`);
   }
+  const qkvBias = FAMILY_QKV_BIAS[modelType];
   const headSize = hf.hidden_size / hf.num_attention_heads;
   if (hf.head_dim != null && hf.head_dim !== headSize) {
     throw invalid(
@@ -74,6 +87,7 @@ export function hfLlamaToTransformerConfig(
     ...(ropeScaling === undefined ? {} : { ropeScaling }),
     tiedHead: hf.tie_word_embeddings,
     bias: false,
+    qkvBias,
   });
 }
 
@@ -107,5 +121,5 @@ function ropeScalingOf(scaling: Record<string, unknown>): RopeScaling | undefine
 }
 
 function invalid(problem: string): ModelError {
-  return new ModelError('invalid_model_config', `Llama config.json ${problem}`);
+  return new ModelError('invalid_model_config', `Llama-family config.json ${problem}`);
 }

@@ -1,5 +1,6 @@
 // Writes a Llama-style model in Hugging Face layout (transformers' save_pretrained): `config.json`
-// with LlamaConfig keys and `model.safetensors` with HF tensor names, float32 or bfloat16.
+// with LlamaConfig keys (Qwen2Config keys for a model with q/k/v biases) and `model.safetensors` with
+// HF tensor names, float32 or bfloat16.
 
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,7 +12,10 @@ import { hfLlamaName } from './hf-llama-weights.js';
 import type { TransformerConfig } from './transformer-config.js';
 import { parameterSpecs, type ParameterSet } from './transformer-params.js';
 
-/** The LlamaConfig (config.json) of a Llama-style configuration; `extra` keys (eos_token_id …) are added. */
+/**
+ * The config.json of a Llama-style configuration: a LlamaConfig, or a Qwen2Config when only q/k/v
+ * have biases (`qkvBias`); `extra` keys (eos_token_id …) are added.
+ */
 export function transformerConfigToHfLlama(
   config: TransformerConfig,
   extra: Readonly<Record<string, unknown>> = {},
@@ -24,13 +28,16 @@ export function transformerConfigToHfLlama(
   ) {
     throw new ModelError(
       'invalid_model_config',
-      'only Llama-style models (rmsnorm, swiglu, rotary positions, no biases) save in Hugging Face layout',
+      'only Llama-style models (rmsnorm, swiglu, rotary positions, no biases or q/k/v biases) save in Hugging Face layout',
     );
   }
   const scaling = config.ropeScaling;
+  // Qwen2Config has no attention_bias / mlp_bias keys: its q/k/v biases are part of the architecture.
+  const family = config.qkvBias
+    ? { architectures: ['Qwen2ForCausalLM'], model_type: 'qwen2', use_sliding_window: false }
+    : { architectures: ['LlamaForCausalLM'], model_type: 'llama', attention_bias: false, mlp_bias: false };
   return {
-    architectures: ['LlamaForCausalLM'],
-    model_type: 'llama',
+    ...family,
     vocab_size: config.vocabSize,
     hidden_size: config.width,
     intermediate_size: config.mlpWidth,
@@ -55,8 +62,6 @@ export function transformerConfigToHfLlama(
             },
     hidden_act: 'silu',
     tie_word_embeddings: config.tiedHead,
-    attention_bias: false,
-    mlp_bias: false,
     torch_dtype: 'float32',
     ...extra,
   };

@@ -1,5 +1,6 @@
-// Hugging Face Llama checkpoints (transformers' LlamaForCausalLM): safetensors tensor names → our
-// parameter names, decoded to float32, from a single file or shards (see hf-safetensors-files.ts).
+// Hugging Face Llama-family checkpoints (transformers' LlamaForCausalLM, Qwen2ForCausalLM): safetensors
+// tensor names → our parameter names, decoded to float32, from a single file or shards (see
+// hf-safetensors-files.ts).
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -27,6 +28,9 @@ export function hfLlamaName(name: string): string {
     'attn.q.weight': 'self_attn.q_proj.weight',
     'attn.k.weight': 'self_attn.k_proj.weight',
     'attn.v.weight': 'self_attn.v_proj.weight',
+    'attn.q.bias': 'self_attn.q_proj.bias',
+    'attn.k.bias': 'self_attn.k_proj.bias',
+    'attn.v.bias': 'self_attn.v_proj.bias',
     'attn.o.weight': 'self_attn.o_proj.weight',
     'mlp_norm.weight': 'post_attention_layernorm.weight',
     'mlp.gate.weight': 'mlp.gate_proj.weight',
@@ -45,7 +49,7 @@ export type MapHfLlamaWeightsOptions = {
 };
 
 /**
- * Our parameters from Hugging Face Llama tensors (linear weights are (out, in) in both), decoded to
+ * Our parameters from Hugging Face Llama or Qwen2 tensors (linear weights are (out, in) in both), decoded to
  * float32 (F32 tensors are used as they are, without a copy). Throws ModelError('checkpoint_mismatch') naming a tensor that is missing, has the wrong
  * shape, or is not a parameter of this config.
  */
@@ -63,13 +67,13 @@ export function mapHfLlamaWeights(options: MapHfLlamaWeightsOptions): ParameterS
     if (tensor === undefined) {
       throw new ModelError(
         'checkpoint_mismatch',
-        `Llama checkpoint is missing tensor "${hfName}" (parameter "${spec.name}")`,
+        `checkpoint is missing tensor "${hfName}" (parameter "${spec.name}")`,
       );
     }
     if (tensor.shape.length !== spec.shape.length || tensor.shape.some((d, i) => d !== spec.shape[i])) {
       throw new ModelError(
         'checkpoint_mismatch',
-        `Llama checkpoint tensor "${hfName}"${where(hfName)} has shape [${tensor.shape.join(', ')}], the config needs [${spec.shape.join(', ')}]`,
+        `checkpoint tensor "${hfName}"${where(hfName)} has shape [${tensor.shape.join(', ')}], the config needs [${spec.shape.join(', ')}]`,
       );
     }
     // readSafetensors already copied F32 data; other float types are decoded into a new array.
@@ -80,7 +84,7 @@ export function mapHfLlamaWeights(options: MapHfLlamaWeightsOptions): ParameterS
     if (used.has(hfName) || isDerived(hfName, config)) continue;
     throw new ModelError(
       'checkpoint_mismatch',
-      `Llama checkpoint has tensor "${hfName}"${where(hfName)}, which is not a parameter of this config`,
+      `checkpoint has tensor "${hfName}"${where(hfName)}, which is not a parameter of this config`,
     );
   }
   return parameters;
@@ -94,7 +98,7 @@ function isDerived(hfName: string, config: TransformerConfig): boolean {
   );
 }
 
-/** A model read from a Hugging Face Llama directory. */
+/** A model read from a Hugging Face Llama or Qwen2 directory. */
 export type HfLlamaModel = {
   readonly config: TransformerConfig;
   readonly parameters: ParameterSet;
@@ -104,7 +108,7 @@ export type HfLlamaModel = {
 
 /**
  * Reads `config.json` and the weights (`model.safetensors`, or shards with their index) of a Hugging
- * Face Llama directory; BF16, F16 and F64 weights become float32.
+ * Face Llama or Qwen2 directory; BF16, F16 and F64 weights become float32.
  */
 export async function loadHfLlama(dir: string, options: HfLlamaConfigOptions = {}): Promise<HfLlamaModel> {
   const configPath = join(dir, 'config.json');

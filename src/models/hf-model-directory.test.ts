@@ -42,6 +42,13 @@ const variants: Record<string, Omit<HfFixtureOptions, 'dir'>> = {
     },
   },
   'linear rope scaling': { ropeScaling: { type: 'linear', factor: 4 } },
+  'Qwen2 (q/k/v biases, theta 1e6, tied head, GQA, vocab padded beyond the tokenizer)': {
+    family: 'qwen2',
+    ropeTheta: 1e6,
+    tied: true,
+    kvHeads: 2,
+    vocabSize: 288,
+  },
 };
 
 describe.each(Object.entries(variants))('an HF Llama directory: %s', (name, options) => {

@@ -1,5 +1,6 @@
 // Configuration of the causal transformer LM family: GPT-2 style (LayerNorm, GELU, learned positions,
-// tied head) through Llama style (RMSNorm, SwiGLU, rotary positions, separate head).
+// tied head) through Llama style (RMSNorm, SwiGLU, rotary positions, separate head) and Qwen2 style
+// (Llama with biases on the q/k/v projections).
 
 import { z } from 'zod';
 import { ModelError } from '../errors.js';
@@ -35,6 +36,10 @@ export const TransformerConfigSchema = z
     ),
     tiedHead: z.boolean().default(true).describe('Share the LM head with the token embedding.'),
     bias: z.boolean().default(true).describe('Use biases in linear layers.'),
+    qkvBias: z
+      .boolean()
+      .default(false)
+      .describe('Biases on the query, key and value projections only (Qwen2); implied by bias.'),
     initStd: z.number().positive().default(0.02).describe('Standard deviation of the weight initialisation.'),
   })
   .strict();

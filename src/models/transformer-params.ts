@@ -36,9 +36,10 @@ export function parameterSpecs(config: TransformerConfig): ParameterSpec[] {
   const specs: ParameterSpec[] = [];
   const weight = (name: string, shape: number[], s = std) =>
     specs.push({ name, shape, init: { kind: 'normal', std: s }, decay: true });
-  const bias = (name: string, size: number) => {
-    if (config.bias) specs.push({ name, shape: [size], init: { kind: 'zeros' }, decay: false });
+  const bias = (name: string, size: number, present = config.bias) => {
+    if (present) specs.push({ name, shape: [size], init: { kind: 'zeros' }, decay: false });
   };
+  const qkvBias = config.bias || config.qkvBias; // Qwen2: q/k/v biased, o and the MLP not
   const norm = (name: string) => {
     specs.push({ name: `${name}.weight`, shape: [C], init: { kind: 'ones' }, decay: false });
     if (config.norm === 'layernorm')
@@ -51,11 +52,11 @@ export function parameterSpecs(config: TransformerConfig): ParameterSpec[] {
     const p = `layers.${i}`;
     norm(`${p}.attn_norm`);
     weight(`${p}.attn.q.weight`, [C, C]);
-    bias(`${p}.attn.q.bias`, C);
+    bias(`${p}.attn.q.bias`, C, qkvBias);
     weight(`${p}.attn.k.weight`, [kvWidth, C]);
-    bias(`${p}.attn.k.bias`, kvWidth);
+    bias(`${p}.attn.k.bias`, kvWidth, qkvBias);
     weight(`${p}.attn.v.weight`, [kvWidth, C]);
-    bias(`${p}.attn.v.bias`, kvWidth);
+    bias(`${p}.attn.v.bias`, kvWidth, qkvBias);
     weight(`${p}.attn.o.weight`, [C, C], residualStd);
     bias(`${p}.attn.o.bias`, C);
     norm(`${p}.mlp_norm`);

@@ -1,4 +1,4 @@
-// Test support: tiny randomly initialised Llama checkpoints written exactly as transformers'
+// Test support: tiny randomly initialised Llama and Qwen2 checkpoints written exactly as transformers'
 // save_pretrained lays them out (config.json, model.safetensors or shards with
 // model.safetensors.index.json, generation_config.json, tokenizer files). Tensor names are spelled
 // out here, independently of the loader's name mapping, so a mapping mistake cannot cancel out.
@@ -31,6 +31,12 @@ export type HfFixtureOptions = {
   readonly ropeScaling?: Record<string, unknown> | null;
   readonly ropeTheta?: number;
   readonly maxPositions?: number; // default 64
+  /** `qwen2` writes a Qwen2Config and biases on q/k/v (as Qwen2ForCausalLM); default `llama`. */
+  readonly family?: 'llama' | 'qwen2';
+  /** vocab_size, padded beyond the tokenizer as Qwen checkpoints are; default the tokenizer's size. */
+  readonly vocabSize?: number;
+  /** Leaves out tensors with these names (to test a missing one). */
+  readonly omit?: readonly string[];
 };
 
 /** What was written: the HF tensors as float32 (after any BF16 rounding), by HF name. */
@@ -50,7 +56,8 @@ export async function writeHfLlamaFixture(options: HfFixtureOptions): Promise<Hf
   const H = options.heads ?? 4;
   const K = options.kvHeads ?? H;
   const M = options.intermediate ?? 48;
-  const V = FIXTURE_TOKENIZER_SIZE;
+  const V = options.vocabSize ?? FIXTURE_TOKENIZER_SIZE;
+  const qwen2 = options.family === 'qwen2';
   const D = C / H;
   const tied = options.tied ?? false;
   const rng = new Rng(options.seed ?? 1);
@@ -70,6 +77,11 @@ export async function writeHfLlamaFixture(options: HfFixtureOptions): Promise<Hf
     add(`${p}.self_attn.q_proj.weight`, [H * D, C]);
     add(`${p}.self_attn.k_proj.weight`, [K * D, C]);
     add(`${p}.self_attn.v_proj.weight`, [K * D, C]);
+    if (qwen2) {
+      add(`${p}.self_attn.q_proj.bias`, [H * D]);
+      add(`${p}.self_attn.k_proj.bias`, [K * D]);
+      add(`${p}.self_attn.v_proj.bias`, [K * D]);
+    }
     add(`${p}.self_attn.o_proj.weight`, [C, H * D]);
     add(`${p}.post_attention_layernorm.weight`, [C], 1);
     add(`${p}.mlp.gate_proj.weight`, [M, C]);
@@ -78,25 +90,32 @@ export async function writeHfLlamaFixture(options: HfFixtureOptions): Promise<Hf
   }
   add('model.norm.weight', [C], 1);
   if (!tied) add('lm_head.weight', [V, C]);
+  for (const name of options.omit ?? []) tensors.delete(name);
 
+  const family = qwen2
+    ? {
+        architectures: ['Qwen2ForCausalLM'],
+        model_type: 'qwen2',
+        use_sliding_window: false,
+        sliding_window: 32768,
+        max_window_layers: L,
+      }
+    : { architectures: ['LlamaForCausalLM'], model_type: 'llama', attention_bias: false, mlp_bias: false };
   const configJson: Record<string, unknown> = {
-    architectures: ['LlamaForCausalLM'],
-    model_type: 'llama',
+    ...family,
     vocab_size: V,
     hidden_size: C,
     intermediate_size: M,
     num_hidden_layers: L,
     num_attention_heads: H,
     num_key_value_heads: K,
-    head_dim: D,
+    ...(qwen2 ? {} : { head_dim: D }),
     max_position_embeddings: options.maxPositions ?? 64,
     rms_norm_eps: 1e-5,
     rope_theta: options.ropeTheta ?? 10000,
     rope_scaling: options.ropeScaling ?? null,
     hidden_act: 'silu',
     tie_word_embeddings: tied,
-    attention_bias: false,
-    mlp_bias: false,
     torch_dtype: options.dtype === 'BF16' ? 'bfloat16' : 'float32',
     bos_token_id: null,
     eos_token_id: FIXTURE_EOS_ID,

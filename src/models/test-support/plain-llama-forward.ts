@@ -1,5 +1,6 @@
-// Test support: a plain float64 Llama forward pass over Hugging Face tensor names, written with loops
-// and independent of the graph engine, so tests can check a loaded model against a third computation.
+// Test support: a plain float64 Llama (or Qwen2: biases on q/k/v) forward pass over Hugging Face
+// tensor names, written with loops and independent of the graph engine, so tests can check a loaded
+// model against a third computation.
 // Legend: T time, C width, H heads, K kv heads, D head size, M MLP width, V vocab.
 
 /** What the plain forward needs. */
@@ -27,14 +28,20 @@ export function plainLlamaLogprobs(options: PlainLlamaOptions): number[] {
     if (value === undefined) throw new Error(`no tensor ${name}`);
     return value;
   };
+  const qkvBias = cfg.model_type === 'qwen2';
+  /** W x, plus the projection's bias for Qwen2's q/k/v. */
+  const project = (row: readonly number[], name: string) => {
+    const y = linear(row, w(`${name}.weight`));
+    return qkvBias ? add(y, Array.from(w(`${name}.bias`))) : y;
+  };
   const embed = w('model.embed_tokens.weight');
   let x = tokens.map((id) => Array.from(embed.subarray(id * C, (id + 1) * C))); // (T, C)
   for (let l = 0; l < L; l++) {
     const p = `model.layers.${l}`;
     const h = x.map((row) => rmsNorm(row, w(`${p}.input_layernorm.weight`), eps));
-    const q = h.map((row) => linear(row, w(`${p}.self_attn.q_proj.weight`))); // (T, H·D)
-    const k = h.map((row) => linear(row, w(`${p}.self_attn.k_proj.weight`))); // (T, K·D)
-    const v = h.map((row) => linear(row, w(`${p}.self_attn.v_proj.weight`))); // (T, K·D)
+    const q = h.map((row) => project(row, `${p}.self_attn.q_proj`)); // (T, H·D)
+    const k = h.map((row) => project(row, `${p}.self_attn.k_proj`)); // (T, K·D)
+    const v = h.map((row) => project(row, `${p}.self_attn.v_proj`)); // (T, K·D)
     q.forEach((row, t) => rope(row, H, D, t, options.inverseFrequencies));
     k.forEach((row, t) => rope(row, K, D, t, options.inverseFrequencies));
     const attended = q.map((row, t) => {
