@@ -44,11 +44,20 @@ export const QuickstartConfigSchema = z
       .min(1)
       .default(100)
       .describe('Held-out support-lite tasks of the before and after evaluations (drawn with --seed).'),
-    // The model is `sft`'s default model, so that the quickstart trains what `sft` trains.
-    width: SftConfigSchema.shape.width.describe('Model width.'),
-    layers: SftConfigSchema.shape.layers.describe('Transformer blocks.'),
-    heads: SftConfigSchema.shape.heads,
+    // The model and SFT recipe of the learning benchmark's measured run (README): small enough that
+    // SFT learns the conversation format within the budget on two cores, so GRPO starts from
+    // rollouts whose rewards differ.
+    width: z.number().int().positive().default(64).describe('Model width.'),
+    layers: z.number().int().positive().default(2).describe('Transformer blocks.'),
+    heads: z.number().int().positive().default(2).describe('Attention heads; must divide the width.'),
     context: SftConfigSchema.shape.context,
+    curriculumShare: z
+      .number()
+      .min(0)
+      .max(0.9)
+      .default(0.6)
+      .describe("Share of SFT spent first on sft's copy curriculum (fresh random order ids)."),
+    sftLearningRate: z.number().positive().default(3e-3).describe('Peak AdamW learning rate of SFT.'),
     maxNewTokens: z
       .number()
       .int()

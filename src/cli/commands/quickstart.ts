@@ -59,6 +59,8 @@ async function runQuickstart(config: QuickstartConfig, io: CliIo): Promise<void>
       layers: config.layers,
       heads: config.heads,
       context: config.context,
+      curriculumShare: config.curriculumShare,
+      learningRate: config.sftLearningRate,
       // A time budget alone: sft takes the steps that fit and its schedule decays over them.
       ...(config.sftSteps > 0 ? { steps: config.sftSteps } : { seconds: sftSeconds }),
       evalEpisodes: 0,
