@@ -2,7 +2,8 @@
 // demonstrations, then GRPO on the verifiable reward, against an SFT-only baseline trained for the
 // same total wall time. Held-out success for both, per seed; written to benchmark_results/learning.json.
 // Usage: npm run bench:learning [-- --seeds 0,1,2 --sft-seconds 150 --grpo-steps 30 --eval-tasks 200
-//   --width 128 --layers 4 --heads 4 --curriculum-share 0 --micro-batch-size 8 --groups 4 --group-size 8]
+//   --width 128 --layers 4 --heads 4 --curriculum-share 0 --micro-batch-size 8 --groups 4 --group-size 8
+//   --previous-token-embedding]
 
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -27,6 +28,8 @@ const model = [
   option('layers', '4'),
   '--heads',
   option('heads', '4'),
+  // Both arms alike: x_t = E[tok_t] + E_prev[tok_{t−1}], a shortcut to copying (GRPO inherits it).
+  ...(args.includes('--previous-token-embedding') ? ['--previous-token-embedding'] : []),
 ];
 // The same SFT recipe for the warm start and the baseline, so that only GRPO differs.
 const sftRecipe = [

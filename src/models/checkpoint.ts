@@ -41,7 +41,7 @@ export async function saveCheckpoint(path: string, state: TrainingState): Promis
   }
   const metadata = {
     format: CHECKPOINT_FORMAT,
-    config: JSON.stringify(state.config),
+    config: JSON.stringify(storedConfig(state.config)),
     step: String(state.step),
     rng: JSON.stringify(state.rng),
     adamSteps: JSON.stringify(adamSteps),
@@ -72,13 +72,19 @@ export async function loadCheckpoint(
       `${path} is not a stateset-agents checkpoint (format "${metadata.format ?? 'missing'}")`,
     );
   }
-  // Checkpoints written before `qkvBias` existed lack it: their q/k/v biases were off.
-  const stored = parseJson<Omit<TransformerConfig, 'qkvBias'> & { qkvBias?: boolean }>(
-    metadata.config,
-    'config',
-    path,
-  );
-  const config: TransformerConfig = { ...stored, qkvBias: stored.qkvBias ?? false };
+  // Checkpoints written before `qkvBias` / `previousTokenEmbedding` existed lack them: both were off
+  // (and a model without the previous-token embedding still writes no key, so its file is unchanged).
+  const stored = parseJson<
+    Omit<TransformerConfig, 'qkvBias' | 'previousTokenEmbedding'> & {
+      qkvBias?: boolean;
+      previousTokenEmbedding?: boolean;
+    }
+  >(metadata.config, 'config', path);
+  const config: TransformerConfig = {
+    ...stored,
+    qkvBias: stored.qkvBias ?? false,
+    previousTokenEmbedding: stored.previousTokenEmbedding ?? false,
+  };
   const differences = Object.keys({ ...config, ...expected }).filter(
     (key) =>
       JSON.stringify(config[key as keyof TransformerConfig]) !==
@@ -162,4 +168,11 @@ function parseJson<T>(text: string | undefined, field: string, path: string): T 
       { cause: error },
     );
   }
+}
+
+/** The config as written: `previousTokenEmbedding` only when on, so files of other models are unchanged. */
+function storedConfig(config: TransformerConfig): Partial<TransformerConfig> {
+  if (config.previousTokenEmbedding) return config;
+  const { previousTokenEmbedding: _off, ...rest } = config;
+  return rest;
 }

@@ -31,6 +31,12 @@ export function transformerConfigToHfLlama(
       'only Llama-style models (rmsnorm, swiglu, rotary positions, no biases or q/k/v biases) save in Hugging Face layout',
     );
   }
+  if (config.previousTokenEmbedding) {
+    throw new ModelError(
+      'invalid_model_config',
+      'a model with previousTokenEmbedding has no Hugging Face Llama or Qwen2 equivalent (its prev_embed table would be lost); keep it as a stateset-agents checkpoint',
+    );
+  }
   const scaling = config.ropeScaling;
   // Qwen2Config has no attention_bias / mlp_bias keys: its q/k/v biases are part of the architecture.
   const family = config.qkvBias

@@ -11,6 +11,9 @@ import { declareParameters, lmHead, transformerForward, type LoraBranch } from '
 /** Name of the int64 scalar that seeds LoRA dropout masks in training graphs. */
 export const DROPOUT_SEED_INPUT = 'dropoutSeed';
 
+/** Name of the (B, 1) int64 decode input holding the token before `tokens`, for `previousTokenEmbedding` models. */
+export const PREVIOUS_TOKENS_INPUT = 'previousTokens';
+
 /** Options shared by the graph builders. */
 export type LmGraphOptions = {
   /** Adds a LoRA adapter: its A and B become inputs named as in `loraParameterSpecs`. */
@@ -89,7 +92,8 @@ export function buildPrefillGraph(config: TransformerConfig, options: LmGraphOpt
 
 /**
  * One decode step: `tokens` and `positions` (B, 1), additive `bias` (B, 1, 1, S) over the cache
- * slots, and each layer's `pastKeys.i` / `pastValues.i` (B, K, S, D). Outputs `logits` (B, V) and the
+ * slots, and each layer's `pastKeys.i` / `pastValues.i` (B, K, S, D); with `previousTokenEmbedding`,
+ * also `previousTokens` (B, 1), the token before each of `tokens`. Outputs `logits` (B, V) and the
  * step's `keys.i` / `values.i` (B, K, 1, D) for the caller to write into its cache.
  */
 export function buildDecodeGraph(config: TransformerConfig, options: LmGraphOptions = {}): Graph {
@@ -99,6 +103,9 @@ export function buildDecodeGraph(config: TransformerConfig, options: LmGraphOpti
   const D = config.width / config.heads;
   const tokens = graph.input('tokens', 'int64', ['B', 1]);
   const positions = graph.input('positions', 'int64', ['B', 1]);
+  const previousTokens = config.previousTokenEmbedding
+    ? graph.input(PREVIOUS_TOKENS_INPUT, 'int64', ['B', 1])
+    : undefined;
   const bias = graph.input('bias', 'float32', ['B', 1, 1, 'S']);
   const pastKeys: Value[] = [];
   const pastValues: Value[] = [];
@@ -109,6 +116,7 @@ export function buildDecodeGraph(config: TransformerConfig, options: LmGraphOpti
   const result = transformerForward(graph, config, parameters, {
     tokens,
     positions,
+    previousTokens,
     cache: { bias, pastKeys, pastValues },
     lora: loraBranch(graph, { lora: options.lora }),
   });

@@ -7,6 +7,7 @@ import { MASK_VALUE } from '../engine/ir.js';
 import { Rng } from '../engine/random.js';
 import { floatTensor, int64Tensor, type Tensor } from '../engine/tensor.js';
 import type { LanguageModel } from './language-model.js';
+import { PREVIOUS_TOKENS_INPUT } from './lm-graphs.js';
 import { chooseToken } from './token-choice.js';
 
 /** Sampling parameters, shared by every prompt of a batch. */
@@ -137,8 +138,13 @@ export async function sample(model: LanguageModel, request: SampleRequest): Prom
     });
     if (n === params.maxNewTokens - 1 || results.every((r) => r.done)) break;
     const stepPositions = BigInt64Array.from(lengths, (length) => BigInt(length + n));
+    // The token before this step's: the prompt's last on the first step, then the row's previous pick.
+    const previous = results.map((row, b) => (n === 0 ? prompts[b][lengths[b] - 1] : row.tokens[n - 1]));
     const out = await decodeGraph.run({
       ...parameters,
+      ...(model.config.previousTokenEmbedding
+        ? { [PREVIOUS_TOKENS_INPUT]: int64Tensor(BigInt64Array.from(previous, BigInt), [B, 1]) }
+        : {}),
       tokens: int64Tensor(next, [B, 1]),
       positions: int64Tensor(stepPositions, [B, 1]),
       bias: floatTensor(bias, [B, 1, 1, S]),

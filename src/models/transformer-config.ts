@@ -40,6 +40,12 @@ export const TransformerConfigSchema = z
       .boolean()
       .default(false)
       .describe('Biases on the query, key and value projections only (Qwen2); implied by bias.'),
+    previousTokenEmbedding: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Add a second embedding of the previous token (table prev_embed, zero at position 0), so one attention layer can copy the token after an earlier match.',
+      ),
     initStd: z.number().positive().default(0.02).describe('Standard deviation of the weight initialisation.'),
   })
   .strict();

@@ -37,6 +37,11 @@ export type LoraBranch = {
 export type ForwardOptions = {
   readonly tokens: Value; // (B, T) int64
   readonly positions: Value; // (B, T) int64 absolute positions
+  /**
+   * The token before each of `tokens` (B, T) int64, for `previousTokenEmbedding` models; absent, the
+   * graph shifts `tokens` right itself (right-padded rows that start at position 0). Decode steps pass it.
+   */
+  readonly previousTokens?: Value;
   /** With a cache, attention also sees S past positions (decode); without, it is causal over T. */
   readonly cache?: AttentionCache;
   /** Adds the adapter branch to every linear whose A and B are among the parameters. */
@@ -61,6 +66,8 @@ export function transformerForward(
   const project = (name: string, input: Value) => linear(g, p, name, input, options.lora);
   let x = g.gather(param('embed.weight'), options.tokens); // (B, T, C)
   if (config.positions === 'learned') x = g.add(x, g.gather(param('pos_embed.weight'), options.positions));
+  if (config.previousTokenEmbedding)
+    x = g.add(x, previousTokenEmbedding(g, param('prev_embed.weight'), options));
   const keys: Value[] = [];
   const values: Value[] = [];
   for (let i = 0; i < config.layers; i++) {
@@ -78,6 +85,18 @@ export function transformerForward(
     x = g.add(x, mlp(g, config, project, prefix, norm(g, config, p, `${prefix}.mlp_norm`, x)));
   }
   return { hidden: norm(g, config, p, 'final_norm', x), keys, values };
+}
+
+/**
+ * E_prev[token at t − 1] for each position t (B, T, C); zero at position 0, which has no previous token.
+ * Without `previousTokens`, column t − 1 of the same batch row supplies it.
+ */
+function previousTokenEmbedding(g: Graph, table: Value, options: ForwardOptions): Value {
+  // Shifting the int64 ids (not the embeddings) keeps the shift off the gradient path.
+  const shifted = () => g.reshapeLike(g.slice(g.pad(options.tokens, 1, 1, 0), 1, 0, -1), options.tokens);
+  const previous = g.gather(table, options.previousTokens ?? shifted()); // (B, T, C)
+  const hasPrevious = g.compare('greater', options.positions, g.constant([0], [], 'int64')); // (B, T)
+  return g.mul(previous, g.reshape(g.cast(hasPrevious, 'float32'), [0, 0, 1]));
 }
 
 /** Logits from hidden states through the tied embedding or the separate head: (..., C) → (..., V). */

@@ -47,6 +47,7 @@ export function parameterSpecs(config: TransformerConfig): ParameterSpec[] {
   };
 
   weight('embed.weight', [V, C]);
+  if (config.previousTokenEmbedding) weight('prev_embed.weight', [V, C]);
   if (config.positions === 'learned') weight('pos_embed.weight', [config.contextLength, C]);
   for (let i = 0; i < L; i++) {
     const p = `layers.${i}`;

@@ -57,6 +57,12 @@ export const SftConfigSchema = z
       .describe(
         'Position encoding (ignored with --init-checkpoint); rotary learns to copy order ids from the context much sooner.',
       ),
+    previousTokenEmbedding: z
+      .boolean()
+      .default(false)
+      .describe(
+        'A fresh model also embeds the previous token (x_t = E[tok_t] + E_prev[tok_t−1]), a shortcut to copying order ids (ignored with --init-checkpoint or --model).',
+      ),
     toolPrompt: z
       .enum(['compact', 'hermes'])
       .default('compact')

@@ -31,6 +31,12 @@ const chatLine = (colour: string) =>
     ],
   });
 
+/** The model config a run recorded in its config.json. */
+function readSavedModel(stdout: string): Record<string, unknown> {
+  const configFile = /^config: +(.+)$/m.exec(stdout)![1];
+  return (JSON.parse(readFileSync(configFile, 'utf8')) as { model: Record<string, unknown> }).model;
+}
+
 describe('stateset-agents sft', () => {
   it('trains on a chat JSONL file and writes checkpoint, config and one metrics line per step', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sft-cli-'));
@@ -84,6 +90,24 @@ describe('stateset-agents sft', () => {
     ]);
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toContain(`1 layers, width 16, 2 heads, context 256, from ${checkpoint}`);
+  });
+
+  it('--previous-token-embedding gives the fresh model a prev_embed table that resuming keeps', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sft-cli-'));
+    const data = join(dir, 'chat.jsonl');
+    writeFileSync(data, ['red', 'green'].map(chatLine).join('\n'));
+    const common = ['--data', data, '--steps', '1', '--eval-episodes', '0', '--out', dir];
+    const run = await cli(['sft', ...common, ...TINY, '--previous-token-embedding']);
+    expect(run.code).toBe(0);
+    const checkpoint = /^checkpoint: (.+)$/m.exec(run.stdout)![1];
+    const config = resolveTransformerConfig({ ...readSavedModel(run.stdout), previousTokenEmbedding: true });
+    const state = await loadCheckpoint(checkpoint, config);
+    expect(state.parameters.get('prev_embed.weight')).toHaveLength(config.vocabSize * 16);
+
+    const resumed = await cli(['sft', ...common, '--init-checkpoint', checkpoint]);
+    expect(resumed.code).toBe(0);
+    const next = /^checkpoint: (.+)$/m.exec(resumed.stdout)![1];
+    expect((await loadCheckpoint(next, config)).config.previousTokenEmbedding).toBe(true);
   });
 
   it('fails with the file and line of a malformed dataset line', async () => {

@@ -59,6 +59,7 @@ async function runSftCommand(config: SftConfig, io: CliIo): Promise<void> {
         mlpWidth: 4 * config.width,
         contextLength: config.context,
         positions: config.positions,
+        previousTokenEmbedding: config.previousTokenEmbedding,
       },
       initCheckpoint: config.initCheckpoint,
       seed: config.seed,
