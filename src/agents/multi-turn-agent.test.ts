@@ -9,9 +9,12 @@ import { rendererTokenCounter } from './context-window.js';
 import { LocalPolicy } from './local-policy.js';
 import { MultiTurnAgent } from './multi-turn-agent.js';
 import { OpenAICompatiblePolicy } from './openai-compatible-policy.js';
-import { startChatCompletionsStub, type ChatCompletionsStub } from './test-support/chat-completions-stub.js';
+import {
+  startChatCompletionsServer,
+  type ChatCompletionsServer,
+} from '../testing/chat-completions-server.js';
 
-let stub: ChatCompletionsStub | undefined;
+let stub: ChatCompletionsServer | undefined;
 afterEach(async () => {
   await stub?.close();
   stub = undefined;
@@ -35,7 +38,7 @@ afterAll(() => model.dispose());
 
 describe('MultiTurnAgent', () => {
   it('puts its system prompt before the conversation and answers with the policy', async () => {
-    stub = await startChatCompletionsStub([{ kind: 'reply', content: 'Hello!' }]);
+    stub = await startChatCompletionsServer({ queue: [{ kind: 'reply', content: 'Hello!' }] });
     const agent = new MultiTurnAgent({
       policy: new OpenAICompatiblePolicy({ baseURL: stub.baseURL, model: 'm' }),
       systemPrompt: 'You are Acme support.',
@@ -53,7 +56,7 @@ describe('MultiTurnAgent', () => {
   });
 
   it('drops the oldest turns beyond its context window', async () => {
-    stub = await startChatCompletionsStub([{ kind: 'reply', content: 'ok' }]);
+    stub = await startChatCompletionsServer({ queue: [{ kind: 'reply', content: 'ok' }] });
     const agent = new MultiTurnAgent({
       policy: new OpenAICompatiblePolicy({ baseURL: stub.baseURL, model: 'm' }),
       contextWindow: { maxChars: 12 },

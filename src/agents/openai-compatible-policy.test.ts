@@ -6,11 +6,11 @@ import {
   type OpenAICompatiblePolicyOptions,
   type RetryEvent,
 } from './openai-compatible-policy.js';
+import type { ScriptedBehaviour } from '../testing/chat-completions-behaviour.js';
 import {
-  startChatCompletionsStub,
-  type ChatCompletionsStub,
-  type StubBehaviour,
-} from './test-support/chat-completions-stub.js';
+  startChatCompletionsServer,
+  type ChatCompletionsServer,
+} from '../testing/chat-completions-server.js';
 
 /** Retry timing small enough that tests run in milliseconds; jitter pinned by `random`. */
 const FAST_RETRY = { maxRetries: 2, initialDelayMs: 5, maxDelayMs: 20, jitter: 0.5 };
@@ -26,14 +26,15 @@ const TOOLS: ToolDefinition[] = [
   },
 ];
 
-let stub: ChatCompletionsStub | undefined;
+let stub: ChatCompletionsServer | undefined;
 afterEach(async () => {
   await stub?.close();
   stub = undefined;
 });
 
-async function setup(queue: StubBehaviour[], options: Partial<OpenAICompatiblePolicyOptions> = {}) {
-  stub = await startChatCompletionsStub(queue);
+/** A server answering with `script` in order, its last behaviour repeating, and a policy that calls it. */
+async function setup(script: ScriptedBehaviour[], options: Partial<OpenAICompatiblePolicyOptions> = {}) {
+  stub = await startChatCompletionsServer({ queue: script.slice(0, -1), fallback: script.at(-1) });
   const retries: RetryEvent[] = [];
   const policy = new OpenAICompatiblePolicy({
     baseURL: stub.baseURL,

@@ -6,7 +6,10 @@ import { LanguageModel } from '../models/language-model.js';
 import { ByteTokenizer } from '../models/tokenizers/byte-tokenizer.js';
 import { LocalPolicy } from './local-policy.js';
 import { OpenAICompatiblePolicy } from './openai-compatible-policy.js';
-import { startChatCompletionsStub, type ChatCompletionsStub } from './test-support/chat-completions-stub.js';
+import {
+  startChatCompletionsServer,
+  type ChatCompletionsServer,
+} from '../testing/chat-completions-server.js';
 import { ToolAgent } from './tool-agent.js';
 import { formatToolsPrompt } from './tool-prompt.js';
 
@@ -22,7 +25,7 @@ const MESSAGES: Message[] = [
   { role: 'user', content: 'Where is A1?' },
 ];
 
-let stub: ChatCompletionsStub | undefined;
+let stub: ChatCompletionsServer | undefined;
 afterEach(async () => {
   await stub?.close();
   stub = undefined;
@@ -45,13 +48,15 @@ afterAll(() => model.dispose());
 
 describe('ToolAgent', () => {
   it('gives tools through the API tools field when the policy has a native slot', async () => {
-    stub = await startChatCompletionsStub([
-      {
-        kind: 'reply',
-        content: '',
-        toolCalls: [{ id: 'c1', name: 'get_order', arguments: '{"order_id": "A1"}' }],
-      },
-    ]);
+    stub = await startChatCompletionsServer({
+      queue: [
+        {
+          kind: 'reply',
+          content: '',
+          toolCalls: [{ id: 'c1', name: 'get_order', arguments: '{"order_id": "A1"}' }],
+        },
+      ],
+    });
     const agent = new ToolAgent({
       policy: new OpenAICompatiblePolicy({ baseURL: stub.baseURL, model: 'm' }),
       tools: TOOLS,
@@ -64,13 +69,15 @@ describe('ToolAgent', () => {
   });
 
   it("describes tools in the system prompt in 'system' mode and parses the calls from text", async () => {
-    stub = await startChatCompletionsStub([
-      {
-        kind: 'reply',
-        content:
-          '<tool_call>\n{"name": "get_order", "arguments": {"order_id": "A1"}}\n</tool_call>\n<tool_call>nope</tool_call>',
-      },
-    ]);
+    stub = await startChatCompletionsServer({
+      queue: [
+        {
+          kind: 'reply',
+          content:
+            '<tool_call>\n{"name": "get_order", "arguments": {"order_id": "A1"}}\n</tool_call>\n<tool_call>nope</tool_call>',
+        },
+      ],
+    });
     const agent = new ToolAgent({
       policy: new OpenAICompatiblePolicy({ baseURL: stub.baseURL, model: 'm' }),
       tools: TOOLS,

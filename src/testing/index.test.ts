@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LanguageModel, ModelError } from '../index.js';
-import { OP_CASES, tinyModelConfig } from './index.js';
+import { OP_CASES, SCRIPTED_USAGE, startChatCompletionsServer, tinyModelConfig } from './index.js';
 
 describe('stateset-agents/testing', () => {
   it('gives a tiny model config that builds a model and scores tokens', async () => {
@@ -22,5 +22,24 @@ describe('stateset-agents/testing', () => {
 
   it('exports the op cases', () => {
     expect(OP_CASES.length).toBeGreaterThan(10);
+  });
+
+  it('exports a scripted chat-completions server that answers over loopback HTTP', async () => {
+    const server = await startChatCompletionsServer({ queue: [{ kind: 'reply', content: 'hi' }] });
+    try {
+      const response = await fetch(`${server.baseURL}/chat/completions`, {
+        method: 'POST',
+        body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hello' }] }),
+      });
+      const reply = (await response.json()) as {
+        choices: { message: { content: string } }[];
+        usage: unknown;
+      };
+      expect(reply.choices[0].message.content).toBe('hi');
+      expect(reply.usage).toEqual(SCRIPTED_USAGE);
+      expect(server.requests[0].body.messages).toEqual([{ role: 'user', content: 'hello' }]);
+    } finally {
+      await server.close();
+    }
   });
 });

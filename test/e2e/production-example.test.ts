@@ -18,7 +18,7 @@ import { createLogger, runCli } from '../../src/index.js';
 import {
   startChatCompletionsServer,
   type ChatCompletionsServer,
-} from '../../src/serving/backends/test-support/chat-completions-server.js';
+} from '../../src/testing/chat-completions-server.js';
 import { RedisTestServer } from '../../src/serving/stores/test-support/redis-server.js';
 
 const ORDER = '#W5918442'; // pending in τ-bench's retail data
@@ -31,16 +31,18 @@ let upstream: ChatCompletionsServer;
 beforeAll(async () => {
   folder = mkdtempSync(join(tmpdir(), 'production-example-'));
   redis = await RedisTestServer.launch();
-  upstream = await startChatCompletionsServer([
-    {
-      kind: 'reply',
-      pieces: [],
-      toolCalls: [
-        { id: 'call_1', name: 'get_order_details', arguments: JSON.stringify({ order_id: ORDER }) },
-      ],
-    },
-    { kind: 'reply', pieces: [ANSWER] },
-  ]);
+  upstream = await startChatCompletionsServer({
+    queue: [
+      {
+        kind: 'reply',
+        content: [],
+        toolCalls: [
+          { id: 'call_1', name: 'get_order_details', arguments: JSON.stringify({ order_id: ORDER }) },
+        ],
+      },
+    ],
+    fallback: { kind: 'reply', content: [ANSWER] },
+  });
 });
 
 afterAll(async () => {
@@ -117,7 +119,7 @@ describe('examples/production-customer-service', () => {
     expect(tool?.name).toBe('get_order_details');
     expect(JSON.parse(tool!.content)).toMatchObject({ order_id: ORDER, status: 'pending' });
     expect(conversation.messages.at(-1)).toMatchObject({ role: 'assistant', content: ANSWER });
-    const offered = (upstream.requests[0].tools as { function: { name: string } }[]).map(
+    const offered = (upstream.requests[0].body.tools as { function: { name: string } }[]).map(
       (t) => t.function.name,
     );
     expect(offered).toContain('get_order_details');

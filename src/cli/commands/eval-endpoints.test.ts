@@ -2,66 +2,41 @@
 // simulated retail user.
 
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readTrajectoriesJsonl } from '../../conversation/trajectory-jsonl.js';
+import {
+  startChatCompletionsServer,
+  type ChatCompletionsServer,
+} from '../../testing/chat-completions-server.js';
 import { cli, number, problems, row, temp, type Results } from './test-support/eval-cli.js';
 
-async function startAgentServer(): Promise<{
-  baseURL: string;
-  requests: Record<string, unknown>[];
-  authorizations: string[];
-  close(): Promise<void>;
-}> {
-  const requests: Record<string, unknown>[] = [];
-  const authorizations: string[] = [];
-  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    let text = '';
-    request.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-    request.on('end', () => {
-      const body = JSON.parse(text) as { messages: { role: string }[] };
-      requests.push(body);
-      authorizations.push(request.headers.authorization ?? '');
-      const called = body.messages.some((message) => message.role === 'tool');
-      const message = called
-        ? { role: 'assistant', content: 'Your request is complete.' }
+/** An agent endpoint: it calls a retail tool first, and answers once it has seen the tool's result. */
+function agentEndpoint(): Promise<ChatCompletionsServer> {
+  return startChatCompletionsServer({
+    fallback: ({ body }) =>
+      body.messages.some((message) => message.role === 'tool')
+        ? { kind: 'reply', content: 'Your request is complete.', usage: false }
         : {
-            role: 'assistant',
+            kind: 'reply',
             content: null,
-            tool_calls: [
-              {
-                id: 'call_1',
-                type: 'function',
-                function: { name: 'find_user_id_by_email', arguments: '{"email": "nobody@example.com"}' },
-              },
+            toolCalls: [
+              { id: 'call_1', name: 'find_user_id_by_email', arguments: '{"email": "nobody@example.com"}' },
             ],
-          };
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(
-        JSON.stringify({
-          id: `chatcmpl-${requests.length}`,
-          object: 'chat.completion',
-          created: 0,
-          model: 'fixture',
-          choices: [{ index: 0, message, finish_reason: called ? 'stop' : 'tool_calls' }],
-        }),
-      );
-    });
+            usage: false,
+          },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseURL: `http://127.0.0.1:${port}/v1`,
-    requests,
-    authorizations,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+}
+
+/** A simulated-user endpoint: it asks for help, and stops once the agent says it is all done. */
+function userEndpoint(): Promise<ChatCompletionsServer> {
+  return startChatCompletionsServer({
+    fallback: ({ body }) => {
+      const last = body.messages.at(-1)?.content;
+      const done = typeof last === 'string' && last.startsWith('All done');
+      return { kind: 'reply', content: done ? '###STOP###' : 'I need help with my order.', usage: false };
+    },
+  });
 }
 
 describe('stateset-agents eval: endpoints over loopback HTTP', () => {
@@ -72,7 +47,7 @@ describe('stateset-agents eval: endpoints over loopback HTTP', () => {
   });
 
   it('--agent openai runs a ToolAgent against the endpoint and reports the episodes', async () => {
-    const server = await startAgentServer();
+    const server = await agentEndpoint();
     close = server.close;
     const dir = temp();
     const run = await cli(
@@ -91,15 +66,13 @@ describe('stateset-agents eval: endpoints over loopback HTTP', () => {
     expect(number(run.stdout, 'pass^1')).toBe(0);
     expect(number(run.stdout, 'pass^2')).toBe(0);
     // the endpoint saw the policy, all 16 retail tools natively, the model and the key
-    const first = server.requests[0] as {
-      model: string;
-      tools: unknown[];
-      messages: { role: string; content: string }[];
-    };
+    const first = server.requests[0].body;
     expect(first.model).toBe('fixture-model');
     expect(first.tools).toHaveLength(16);
     expect(first.messages[0].role).toBe('system');
-    expect(server.authorizations.every((value) => value === 'Bearer sk-test-secret')).toBe(true);
+    expect(
+      server.requests.every((request) => request.headers.authorization === 'Bearer sk-test-secret'),
+    ).toBe(true);
     // each episode made the tool call, got the tool's answer, then gave the final message
     const trajectories = await readTrajectoriesJsonl({ path: join(dir, 'trajectories.jsonl') });
     expect(trajectories).toHaveLength(4);
@@ -116,49 +89,18 @@ describe('stateset-agents eval: endpoints over loopback HTTP', () => {
   });
 
   it('--user llm plays the retail user through the endpoint', async () => {
-    const requests: { messages: { role: string; content: string }[] }[] = [];
-    const server = createServer((request, response) => {
-      let text = '';
-      request.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-      request.on('end', () => {
-        const body = JSON.parse(text) as { messages: { role: string; content: string }[] };
-        requests.push(body);
-        const last = body.messages.at(-1)?.content ?? '';
-        const content = last.startsWith('All done') ? '###STOP###' : 'I need help with my order.';
-        response.writeHead(200, { 'content-type': 'application/json' });
-        response.end(
-          JSON.stringify({
-            id: 'u',
-            object: 'chat.completion',
-            created: 0,
-            model: 'user',
-            choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
-          }),
-        );
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    close = () => new Promise<void>((resolve) => server.close(() => resolve()));
-    const { port } = server.address() as AddressInfo;
+    const server = await userEndpoint();
+    close = server.close;
     const run = await cli([
       'eval',
-      ...[
-        '--split',
-        'dev',
-        '--tasks',
-        '3',
-        '--user',
-        'llm',
-        '--user-base-url',
-        `http://127.0.0.1:${port}/v1`,
-      ],
+      ...['--split', 'dev', '--tasks', '3', '--user', 'llm', '--user-base-url', server.baseURL],
       ...['--user-model', 'user-model'],
     ]);
     expect(problems(run.stderr)).toBe('');
     expect(run.stdout).toMatch(/user llm: 3 tasks × 1 trial$/m);
     expect(number(run.stdout, 'pass^1')).toBe(1);
     expect(row(run.stdout, 'stop reasons')).toBe('user_stop 3');
-    expect(requests[0].messages[0].content).toMatch(
+    expect(server.requests[0].body.messages[0].content).toMatch(
       /^You are a user interacting with an agent\.\n\nInstruction: /,
     );
   });

@@ -6,7 +6,7 @@ import { ListAgent } from '../test-support/counter-environment.js';
 import {
   startChatCompletionsServer,
   type ChatCompletionsServer,
-} from '../test-support/chat-completions-server.js';
+} from '../../testing/chat-completions-server.js';
 import { retailDataDirForTests, retailDataForTests } from '../test-support/retail-test-data.js';
 import { STOP_MARKER } from '../users/simulated-user.js';
 import { databaseHash } from './database-hash.js';
@@ -162,7 +162,7 @@ describe('retail environment with the 16 tools', () => {
 describe('retail environment with an LLM user', () => {
   let server: ChatCompletionsServer;
   beforeAll(async () => {
-    server = await startChatCompletionsServer({ kind: 'reply', content: '###STOP###' });
+    server = await startChatCompletionsServer({ fallback: { kind: 'reply', content: '###STOP###' } });
   });
   afterAll(async () => {
     await server.close();
@@ -187,8 +187,8 @@ describe('retail environment with an LLM user', () => {
       content: 'Hi, I want to know about t-shirts.',
     });
     expect(episode.trajectory.metadata.stopReason).toBe('user_stop');
-    expect(server.requests[0].messages[0].content).toContain(test[24].instruction);
-    expect(server.requests[0].seed).toBe(3);
+    expect(server.requests[0].body.messages[0].content).toContain(test[24].instruction);
+    expect(server.requests[0].body.seed).toBe(3);
     expect(await retailTaskSuccess.score(episode)).toBe(1);
   });
 });

@@ -3,7 +3,7 @@ import { EnvironmentError } from '../../errors.js';
 import {
   startChatCompletionsServer,
   type ChatCompletionsServer,
-} from '../test-support/chat-completions-server.js';
+} from '../../testing/chat-completions-server.js';
 import { DEFAULT_GREETING, LlmUser, tauUserSystemPrompt } from './llm-user.js';
 
 const INSTRUCTION = 'Your name is Ann Lee and your zip code is 12345. You want to cancel order #W1.';
@@ -36,7 +36,7 @@ describe('LlmUser against a loopback chat completions server', () => {
       stop: true,
     });
 
-    const [first, second] = server.requests;
+    const [first, second] = server.requests.map((request) => request.body);
     expect(first.model).toBe('user-sim');
     expect(first.temperature).toBe(0);
     expect(first.seed).toBe(11);
@@ -55,8 +55,8 @@ describe('LlmUser against a loopback chat completions server', () => {
 
   it('retries server errors, rate limits and empty replies, then succeeds', async () => {
     server.queue.push(
-      { kind: 'status', status: 500 },
-      { kind: 'status', status: 429 },
+      { kind: 'error', status: 500 },
+      { kind: 'error', status: 429 },
       { kind: 'reply', content: '' },
     );
     server.queue.push({ kind: 'reply', content: 'hello' });
@@ -65,7 +65,7 @@ describe('LlmUser against a loopback chat completions server', () => {
   });
 
   it('fails with user_simulator_failed once retries run out', async () => {
-    server.queue.push({ kind: 'status', status: 503 }, { kind: 'status', status: 503 });
+    server.queue.push({ kind: 'error', status: 503 }, { kind: 'error', status: 503 });
     const failure = user({ maxRetries: 1 }).open();
     await expect(failure).rejects.toBeInstanceOf(EnvironmentError);
     await expect(failure).rejects.toMatchObject({ code: 'user_simulator_failed' });
@@ -73,7 +73,7 @@ describe('LlmUser against a loopback chat completions server', () => {
   });
 
   it('does not retry a request the server rejects as bad', async () => {
-    server.queue.push({ kind: 'status', status: 400, message: 'unknown model' });
+    server.queue.push({ kind: 'error', status: 400, message: 'unknown model' });
     await expect(user({ maxRetries: 5 }).open()).rejects.toThrow(/after 1 attempt\(s\).*unknown model/);
     expect(server.requests).toHaveLength(1);
   });
@@ -91,7 +91,7 @@ describe('LlmUser against a loopback chat completions server', () => {
     server.queue.push({ kind: 'hang' });
     const controller = new AbortController();
     const pending = user().open({ signal: controller.signal });
-    while (server.requests.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    await server.waitForRequests(1);
     controller.abort(new Error('cancelled by test'));
     await expect(pending).rejects.toThrow('cancelled by test');
     expect(server.requests).toHaveLength(1);

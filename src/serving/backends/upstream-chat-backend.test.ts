@@ -3,11 +3,11 @@ import type { Message } from '../../conversation/messages.js';
 import type { ToolDefinition } from '../../conversation/tool-definition.js';
 import type { CompletionRequest } from '../chat-backend.js';
 import { BackendError } from './backend-error.js';
+import type { ScriptedBehaviour } from '../../testing/chat-completions-behaviour.js';
 import {
   startChatCompletionsServer,
   type ChatCompletionsServer,
-  type ServerBehaviour,
-} from './test-support/chat-completions-server.js';
+} from '../../testing/chat-completions-server.js';
 import { UpstreamChatBackend, type UpstreamChatBackendOptions } from './upstream-chat-backend.js';
 
 const MESSAGES: Message[] = [
@@ -29,8 +29,9 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function setup(queue: ServerBehaviour[], options: Partial<UpstreamChatBackendOptions> = {}) {
-  server = await startChatCompletionsServer(queue);
+/** A server answering with `script` in order, its last behaviour repeating, and a backend that calls it. */
+async function setup(script: ScriptedBehaviour[], options: Partial<UpstreamChatBackendOptions> = {}) {
+  server = await startChatCompletionsServer({ queue: script.slice(0, -1), fallback: script.at(-1) });
   const backend = new UpstreamChatBackend({
     baseURL: server.baseURL,
     apiKey: 'k',
@@ -56,7 +57,7 @@ async function failure(promise: Promise<unknown>): Promise<BackendError> {
 describe('UpstreamChatBackend: replies', () => {
   it('sends sampling settings, tools and logprobs, and reads the reply', async () => {
     const { server, backend } = await setup([
-      { kind: 'reply', pieces: ['It ', 'shipped.'], logprobs: [-0.5, -0.25] },
+      { kind: 'reply', content: ['It ', 'shipped.'], logprobs: [-0.5, -0.25] },
     ]);
     const completion = await backend.complete(
       request({
@@ -65,7 +66,7 @@ describe('UpstreamChatBackend: replies', () => {
         sampling: { temperature: 0.3, topP: 0.9, maxTokens: 50, stop: ['END'], seed: 7 },
       }),
     );
-    expect(server.requests[0]).toMatchObject({
+    expect(server.requests[0].body).toMatchObject({
       model: 'upstream-model',
       temperature: 0.3,
       top_p: 0.9,
@@ -79,7 +80,7 @@ describe('UpstreamChatBackend: replies', () => {
         { role: 'user', content: 'Where is A1?' },
       ],
     });
-    expect(server.requests[0]).not.toHaveProperty('stream');
+    expect(server.requests[0].body).not.toHaveProperty('stream');
     expect(completion).toEqual({
       message: { role: 'assistant', content: 'It shipped.' },
       finishReason: 'stop',
@@ -94,19 +95,19 @@ describe('UpstreamChatBackend: replies', () => {
   });
 
   it('sends only the settings given', async () => {
-    const { server, backend } = await setup([{ kind: 'reply', pieces: ['ok'] }]);
+    const { server, backend } = await setup([{ kind: 'reply', content: ['ok'] }]);
     await backend.complete(request());
-    expect(Object.keys(server.requests[0]).sort()).toEqual(['messages', 'model']);
+    expect(Object.keys(server.requests[0].body).sort()).toEqual(['messages', 'model']);
   });
 
   it('reads API tool calls, and tool calls written as text', async () => {
     const { backend } = await setup([
       {
         kind: 'reply',
-        pieces: ['Checking.'],
+        content: ['Checking.'],
         toolCalls: [{ id: 'c1', name: 'get_order', arguments: '{"order_id":"A1"}' }],
       },
-      { kind: 'reply', pieces: [`Checking.\n${CALL_TEXT}`] },
+      { kind: 'reply', content: [`Checking.\n${CALL_TEXT}`] },
     ]);
     const api = await backend.complete(request({ tools: TOOLS }));
     expect(api.message.toolCalls).toEqual([{ id: 'c1', name: 'get_order', arguments: { order_id: 'A1' } }]);
@@ -120,7 +121,7 @@ describe('UpstreamChatBackend: replies', () => {
   });
 
   it('reports zero usage when the upstream reports none', async () => {
-    const { backend } = await setup([{ kind: 'reply', pieces: ['ok'], noUsage: true }]);
+    const { backend } = await setup([{ kind: 'reply', content: ['ok'], usage: false }]);
     expect((await backend.complete(request())).usage).toEqual({ promptTokens: 0, completionTokens: 0 });
   });
 });
@@ -128,13 +129,13 @@ describe('UpstreamChatBackend: replies', () => {
 describe('UpstreamChatBackend: streaming', () => {
   it('streams upstream chunks to onDelta as they arrive, with logprobs and usage', async () => {
     const { server, backend } = await setup([
-      { kind: 'reply', pieces: ['Your ', 'order ', 'shipped.'], logprobs: [-1, -2, -3] },
+      { kind: 'reply', content: ['Your ', 'order ', 'shipped.'], logprobs: [-1, -2, -3] },
     ]);
     const deltas: string[] = [];
     const completion = await backend.complete(
       request({ logprobs: true, onDelta: ({ content }) => void deltas.push(content) }),
     );
-    expect(server.requests[0]).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+    expect(server.requests[0].body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
     expect(deltas).toEqual(['Your ', 'order ', 'shipped.']);
     expect(completion.message.content).toBe('Your order shipped.');
     expect(completion.logprobs?.map((entry) => entry.logprob)).toEqual([-1, -2, -3]);
@@ -146,7 +147,7 @@ describe('UpstreamChatBackend: streaming', () => {
     const { backend } = await setup([
       {
         kind: 'reply',
-        pieces: [],
+        content: [],
         toolCalls: [{ id: 'c9', name: 'get_order', arguments: '{"order_id": "A1"}' }],
       },
     ]);
@@ -161,7 +162,7 @@ describe('UpstreamChatBackend: streaming', () => {
     const { backend } = await setup([
       {
         kind: 'reply',
-        pieces: [
+        content: [
           'Let me ',
           'check.\n<tool',
           '_call>\n{"name": "get_order", ',
@@ -189,7 +190,7 @@ describe('UpstreamChatBackend: streaming', () => {
   });
 
   it("passes an error of the caller's onDelta through unchanged", async () => {
-    const { backend } = await setup([{ kind: 'reply', pieces: ['a', 'b', 'c'] }]);
+    const { backend } = await setup([{ kind: 'reply', content: ['a', 'b', 'c'] }]);
     const gone = new Error('client socket closed');
     await expect(
       backend.complete(
@@ -204,7 +205,7 @@ describe('UpstreamChatBackend: streaming', () => {
 });
 
 describe('UpstreamChatBackend: failures', () => {
-  const cases: { behaviour: ServerBehaviour; code: string; retryable: boolean; status?: number }[] = [
+  const cases: { behaviour: ScriptedBehaviour; code: string; retryable: boolean; status?: number }[] = [
     {
       behaviour: { kind: 'raw', status: 500, body: '{"error": {"message": "boom"}}' },
       code: 'policy_unavailable',
