@@ -155,6 +155,16 @@ describe('previousTokenEmbedding', () => {
         }
         expect(outs[b].tokens, `row ${b}`).toEqual(tokens);
       }
+      // A row that finishes first leaves no previous token behind; the other row decodes on unchanged.
+      const early = await sample(model, {
+        prompts,
+        params: { maxNewTokens: steps, temperature: 0 },
+        rows: [
+          { seed: 0, maxNewTokens: 2 },
+          { seed: 0, maxNewTokens: steps },
+        ],
+      });
+      expect(early.map((row) => row.tokens)).toEqual([outs[0].tokens.slice(0, 2), outs[1].tokens]);
     });
   }
 

@@ -138,8 +138,11 @@ export async function sample(model: LanguageModel, request: SampleRequest): Prom
     });
     if (n === params.maxNewTokens - 1 || results.every((r) => r.done)) break;
     const stepPositions = BigInt64Array.from(lengths, (length) => BigInt(length + n));
-    // The token before this step's: the prompt's last on the first step, then the row's previous pick.
-    const previous = results.map((row, b) => (n === 0 ? prompts[b][lengths[b] - 1] : row.tokens[n - 1]));
+    // The token before this step's: the prompt's last on the first step, then the row's previous pick
+    // (a finished row has none; its step is computed and ignored).
+    const previous = results.map((row, b) =>
+      n === 0 ? prompts[b][lengths[b] - 1] : (row.tokens[n - 1] ?? 0),
+    );
     const out = await decodeGraph.run({
       ...parameters,
       ...(model.config.previousTokenEmbedding
