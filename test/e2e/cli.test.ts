@@ -5,23 +5,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
+import { runCliCaptured } from '../../src/cli/test-support/run-cli-captured.js';
 import { COMMANDS } from '../../src/cli/registry.js';
 import { loadCheckpoint } from '../../src/models/checkpoint.js';
 import { resolveTransformerConfig } from '../../src/models/transformer-config.js';
 
-type Captured = { code: number; stdout: string; stderr: string };
-
-async function cli(argv: string[], env: Record<string, string> = {}): Promise<Captured> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: { STATESET_LOG_LEVEL: 'silent', ...env },
-  });
-  return { code, stdout, stderr };
-}
+const cli = runCliCaptured;
 
 describe('stateset-agents lm-demo', () => {
   it('trains below the uniform baseline, samples three replies and saves a loadable checkpoint', async () => {

@@ -5,20 +5,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
+import { runCliCaptured } from '../../src/cli/test-support/run-cli-captured.js';
 import { readSafetensors } from '../../src/engine/safetensors.js';
 import { writeHfLlamaFixture } from '../../src/models/test-support/hf-llama-fixture.js';
 
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: { STATESET_LOG_LEVEL: 'silent' },
-  });
-  return { code, stdout, stderr };
-}
+const cli = (argv: readonly string[]) => runCliCaptured(argv);
 
 let root: string;
 let baseDir: string;

@@ -7,27 +7,19 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
+import { runCliCaptured } from '../../src/cli/test-support/run-cli-captured.js';
 import { retailDataDirForTests } from '../../src/environments/test-support/retail-test-data.js';
 import { loadHfModelDirectory } from '../../src/models/hf-model-directory.js';
-import { LanguageModel } from '../../src/models/language-model.js';
 import { loadLoraAdapter } from '../../src/models/peft-adapter-files.js';
 import { writeHfLlamaFixture } from '../../src/models/test-support/hf-llama-fixture.js';
+import { adaptedAndMergedLogprobs } from '../../src/models/test-support/merged-logprobs.js';
 
 /** Merged weights against the adapter branch, float32, per token logprob. */
 const MERGE_TOLERANCE = 2e-4;
 const STEPS = 2;
 
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: { STATESET_LOG_LEVEL: 'silent', STATESET_TAU_RETAIL: retailDataDirForTests() },
-  });
-  return { code, stdout, stderr };
-}
+const cli = (argv: readonly string[]) =>
+  runCliCaptured(argv, { STATESET_TAU_RETAIL: retailDataDirForTests() });
 
 let root: string;
 let baseDir: string;
@@ -96,23 +88,11 @@ describe('sft --model DIR --lora-rank 2 on a Qwen2 checkpoint', () => {
     for (const name of ['layers.0.attn.q.bias', 'layers.1.attn.v.bias'])
       expect(merged.parameters.get(name), name).toEqual(base.parameters.get(name));
 
-    const adapted = new LanguageModel({
-      config: base.config,
-      parameters: base.parameters,
-      adapter,
-      threads: 1,
-    });
-    const folded = new LanguageModel({ config: merged.config, parameters: merged.parameters, threads: 1 });
-    try {
-      const sequence = base.tokenizer.encode('<|im_start|>user\nWhere is my order #W1234?<|im_end|>\n');
-      const [expected] = await adapted.logprobs([sequence]);
-      const [actual] = await folded.logprobs([sequence]);
-      expected.forEach((value, t) =>
-        expect(Math.abs(actual[t] - value), `token ${t}`).toBeLessThan(MERGE_TOLERANCE),
-      );
-    } finally {
-      await Promise.all([adapted.dispose(), folded.dispose()]);
-    }
+    const tokens = base.tokenizer.encode('<|im_start|>user\nWhere is my order #W1234?<|im_end|>\n');
+    const logprobs = await adaptedAndMergedLogprobs({ base, adapter, merged, tokens });
+    logprobs.adapted.forEach((value, t) =>
+      expect(Math.abs(logprobs.merged[t] - value), `token ${t}`).toBeLessThan(MERGE_TOLERANCE),
+    );
     expect(readFileSync(join(mergedDir, 'model.onnx')).length).toBeGreaterThan(100_000);
   });
 });

@@ -5,22 +5,11 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
+import { runCliCaptured, type Captured } from '../../src/cli/test-support/run-cli-captured.js';
 import { checkpointModelConfig } from '../../src/cli/commands/eval-agents.js';
 import { loadCheckpoint } from '../../src/models/checkpoint.js';
 
-type Captured = { code: number; stdout: string; stderr: string };
-
-async function cli(argv: string[]): Promise<Captured> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: { STATESET_LOG_LEVEL: 'silent' },
-  });
-  return { code, stdout, stderr };
-}
+const cli = (argv: readonly string[]) => runCliCaptured(argv);
 
 const TINY = ['--width', '32', '--layers', '1', '--heads', '4', '--demos', '16', '--sft-steps', '4'];
 const EVAL_TASKS = 4;

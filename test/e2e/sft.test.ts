@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
+import { runCliCaptured } from '../../src/cli/test-support/run-cli-captured.js';
 import { ByteChatRenderer } from '../../src/conversation/byte-chat-renderer.js';
 import { tokenizeConversation } from '../../src/conversation/tokenize-conversation.js';
 import { readTrajectoriesJsonl } from '../../src/conversation/trajectory-jsonl.js';
@@ -39,16 +39,8 @@ beforeAll(async () => {
   environment = createSupportLiteEnvironment({ database });
 });
 
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: { STATESET_LOG_LEVEL: 'silent', STATESET_TAU_RETAIL: retailDataDirForTests() },
-  });
-  return { code, stdout, stderr };
-}
+const cli = (argv: readonly string[]) =>
+  runCliCaptured(argv, { STATESET_TAU_RETAIL: retailDataDirForTests() });
 
 describe('stateset-agents sft on support-lite', () => {
   it('trains a tiny model on teacher demonstrations, the loss falling, and writes its run folder', async () => {

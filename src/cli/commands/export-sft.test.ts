@@ -4,18 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { JsonlTrajectoryStore } from '../../serving/stores/jsonl-trajectory-store.js';
 import { sampleCapture } from '../../serving/stores/test-support/sample-capture.js';
-import { runCli } from '../main.js';
+import { runCliCaptured } from '../test-support/run-cli-captured.js';
 
-async function cli(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: { STATESET_LOG_LEVEL: 'silent' },
-  });
-  return { code, stdout, stderr };
-}
+const cli = (argv: readonly string[]) => runCliCaptured(argv);
 
 describe('export then sft', () => {
   it('trains a tiny model for a step on each exported format', async () => {

@@ -9,18 +9,9 @@ import { RedisTestServer } from '../../serving/stores/test-support/redis-server.
 import { sampleCapture } from '../../serving/stores/test-support/sample-capture.js';
 import type { CapturedConversation } from '../../serving/trajectory-store.js';
 import { readChatJsonl } from '../../training/chat-dataset.js';
-import { runCli } from '../main.js';
+import { runCliCaptured } from '../test-support/run-cli-captured.js';
 
-async function cli(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: { STATESET_LOG_LEVEL: 'silent' },
-  });
-  return { code, stdout, stderr };
-}
+const cli = (argv: readonly string[]) => runCliCaptured(argv);
 
 /** Four captures: rated good, rated bad, unrated in another environment, and one with no reply. */
 const CAPTURES: readonly CapturedConversation[] = [

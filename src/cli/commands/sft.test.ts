@@ -5,20 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { retailDataDirForTests } from '../../environments/test-support/retail-test-data.js';
 import { loadCheckpoint } from '../../models/checkpoint.js';
 import { resolveTransformerConfig } from '../../models/transformer-config.js';
-import { runCli } from '../main.js';
+import { runCliCaptured } from '../test-support/run-cli-captured.js';
 
-type Captured = { code: number; stdout: string; stderr: string };
-
-async function cli(argv: string[]): Promise<Captured> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: { STATESET_LOG_LEVEL: 'silent', STATESET_TAU_RETAIL: retailDataDirForTests() },
-  });
-  return { code, stdout, stderr };
-}
+const cli = (argv: readonly string[]) =>
+  runCliCaptured(argv, { STATESET_TAU_RETAIL: retailDataDirForTests() });
 
 /** A model small enough for a step in milliseconds. */
 const TINY = ['--width', '16', '--layers', '1', '--heads', '2', '--context', '256'];

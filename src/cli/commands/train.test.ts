@@ -5,19 +5,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LanguageModel } from '../../models/language-model.js';
 import { saveReference } from '../../training/training-model.js';
-import { runCli } from '../main.js';
+import { runCliCaptured } from '../test-support/run-cli-captured.js';
 
-/** Runs the CLI in-process, capturing both streams. */
-async function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: { STATESET_LOG_LEVEL: 'silent' },
-  });
-  return { code, stdout, stderr };
-}
+const cli = (argv: readonly string[]) => runCliCaptured(argv);
 
 const TINY = ['--model', '{"width":16,"layers":1,"heads":2,"mlpWidth":32}'];
 const QUICK = ['--steps', '1', '--groups-per-step', '1', '--group-size', '2', '--max-new-tokens', '24'];

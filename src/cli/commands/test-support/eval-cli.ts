@@ -4,22 +4,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../../main.js';
-
-/** What a CLI run printed, and its exit code. */
-export type Captured = { code: number; stdout: string; stderr: string };
+import { runCliCaptured } from '../../test-support/run-cli-captured.js';
 
 /** Runs the CLI in-process with logs silenced. */
-export async function cli(argv: string[], env: Record<string, string> = {}): Promise<Captured> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: { STATESET_LOG_LEVEL: 'silent', ...env },
-  });
-  return { code, stdout, stderr };
-}
+export const cli = runCliCaptured;
 
 /** stderr without the progress lines a run longer than two seconds writes. */
 export function problems(stderr: string): string {
