@@ -2,7 +2,8 @@
 // demonstrations, then GRPO on the verifiable reward, against an SFT-only baseline trained for the
 // same total wall time. Held-out success for both, per seed; written to benchmark_results/learning.json.
 // Usage: npm run bench:learning [-- --seeds 0,1,2 --sft-seconds 150 --grpo-steps 30 --eval-tasks 200
-//   --width 128 --layers 4 --heads 4 --curriculum-share 0 --micro-batch-size 8 --groups 4 --group-size 8
+//   --width 128 --layers 4 --heads 4 --curriculum-share 0 --curriculum-copy-weight 1 --micro-batch-size 8
+//   --groups 4 --group-size 8
 //   --previous-token-embedding]
 
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -35,6 +36,8 @@ const model = [
 const sftRecipe = [
   '--curriculum-share',
   option('curriculum-share', '0'),
+  '--curriculum-copy-weight',
+  option('curriculum-copy-weight', '1'),
   '--learning-rate',
   option('sft-lr', '0.002'),
 ];

@@ -113,6 +113,14 @@ export const SftConfigSchema = z
       .describe(
         'Share of --steps or --seconds spent first on a copy curriculum: the demonstrations without the system prompt and with fresh random order ids, every token trained. 0: none.',
       ),
+    curriculumCopyWeight: z
+      .number()
+      .min(1)
+      .max(1000)
+      .default(1)
+      .describe(
+        'Loss weight, in the copy curriculum, of the digits of an order id seen earlier in the fragment (the ones a model can only get right by copying); every other token weighs 1.',
+      ),
     curriculumBatchSize: z
       .number()
       .int()

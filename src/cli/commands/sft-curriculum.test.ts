@@ -6,7 +6,7 @@ import { ORDER_ID_PATTERN } from '../../environments/support-lite/id-fragments.j
 import { generateDemonstrations } from '../../environments/support-lite/teacher-demonstrations.js';
 import { retailDataDirForTests } from '../../environments/test-support/retail-test-data.js';
 import { ByteTokenizer } from '../../models/tokenizers/byte-tokenizer.js';
-import { curriculumLength, curriculumSequences } from './sft-curriculum.js';
+import { copiedIdTokens, curriculumLength, curriculumSequences } from './sft-curriculum.js';
 import { SftConfigSchema } from './sft-config.js';
 
 describe('copy curriculum', () => {
@@ -32,6 +32,48 @@ describe('copy curriculum', () => {
       expect(ids.length).toBeGreaterThan(1);
       for (const id of ids) expect(realIds.has(id)).toBe(false);
     }
+  });
+
+  it('weighs the digits of repeated ids by copyWeight, and nothing else', async () => {
+    const { database } = await loadRetailData(retailDataDirForTests());
+    const environment = createSupportLiteEnvironment({ database });
+    const demonstrations = await generateDemonstrations({ environment, database, count: 4, seed: 3 });
+    const tokenizer = new ByteTokenizer();
+    const build = (copyWeight?: number) =>
+      curriculumSequences({
+        demonstrations: demonstrations.map((demonstration) => demonstration.trajectory),
+        renderer: new ByteChatRenderer({ tokenizer }),
+        seed: 0,
+        realIds: new Set(),
+        copyWeight,
+      });
+    const plain = build();
+    const weighted = build(20);
+    weighted.forEach((sequence, index) => {
+      expect(sequence.tokens).toEqual(plain[index].tokens);
+      // One character per token (special tokens as NUL), so text positions are token positions.
+      const text = String.fromCharCode(...sequence.tokens.map((token) => (token < 256 ? token : 0)));
+      const matches = [...text.matchAll(ORDER_ID_PATTERN)];
+      // The first occurrence of each id is unpredictable: weight 1 like the text around it.
+      const first = matches.find((match) => text.indexOf(match[0]) === match.index);
+      const copy = matches.find((match) => text.indexOf(match[0]) < match.index);
+      if (first === undefined || copy === undefined) throw new Error('fragment without a repeated id');
+      expect(sequence.mask.slice(first.index, first.index + 9)).toEqual(Array(9).fill(1));
+      expect(sequence.mask.slice(copy.index, copy.index + 9)).toEqual([1, 1, ...Array(7).fill(20)]);
+      const heavy = sequence.mask.filter((m) => m === 20).length;
+      const copies = matches.filter((match) => text.indexOf(match[0]) < match.index).length;
+      expect(heavy).toBe(7 * copies);
+      expect(sequence.mask.filter((m) => m !== 20 && m !== 1)).toEqual([0]);
+    });
+  });
+
+  it('finds copied digits inside multi-character tokens', () => {
+    const pieces = ['order ', '#W12', '345', '67', ' and ', '#W1', '2345', '67', '!'];
+    const tokenizer = { decode: (ids: readonly number[]) => ids.map((id) => pieces[id]).join('') };
+    expect(copiedIdTokens([0, 1, 2, 3, 4, 5, 6, 7, 8], tokenizer)).toEqual([5, 6, 7]);
+    // Another id is not a copy.
+    pieces[6] = '2346';
+    expect(copiedIdTokens([0, 1, 2, 3, 4, 5, 6, 7, 8], tokenizer)).toEqual([]);
   });
 
   it('takes its share of the steps or the seconds, and names what is missing', () => {

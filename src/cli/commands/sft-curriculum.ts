@@ -7,7 +7,8 @@ import type { TokenSequence } from '../../conversation/token-sequence.js';
 import type { Trajectory } from '../../conversation/trajectory.js';
 import { Rng } from '../../engine/random.js';
 import { ConfigError } from '../../errors.js';
-import { idFragment } from '../../environments/support-lite/id-fragments.js';
+import { idFragment, ORDER_ID_PATTERN } from '../../environments/support-lite/id-fragments.js';
+import type { Tokenizer } from '../../models/tokenizers/tokenizer.js';
 import { tokenizeChatExamples } from '../../training/chat-dataset-tokens.js';
 import type { SftConfig } from './sft-config.js';
 
@@ -19,6 +20,8 @@ export type CurriculumSequencesOptions = {
   readonly seed: number;
   /** Real order ids of the database: never drawn. */
   readonly realIds: ReadonlySet<string>;
+  /** Loss weight of the digits of every repeated order id (the copies); other tokens weigh 1. Default 1. */
+  readonly copyWeight?: number;
 };
 
 /** One fragment per demonstration, tokenized with the loss on every token after the first. */
@@ -27,11 +30,50 @@ export function curriculumSequences(options: CurriculumSequencesOptions): TokenS
   const examples = options.demonstrations.map((demonstration) => ({
     messages: idFragment({ messages: demonstration.messages, rng, exclude: options.realIds }),
   }));
-  return tokenizeChatExamples({ renderer: options.renderer, examples }).map((sequence) => ({
-    ...sequence,
+  const copyWeight = options.copyWeight ?? 1;
+  return tokenizeChatExamples({ renderer: options.renderer, examples }).map((sequence) => {
     // Ids appear in user, tool and assistant turns alike; every copy of one is a lesson.
-    mask: sequence.mask.map((_, index) => (index === 0 ? 0 : 1)),
-  }));
+    const mask: number[] = sequence.mask.map((_, index) => (index === 0 ? 0 : 1));
+    if (copyWeight !== 1) {
+      for (const index of copiedIdTokens(sequence.tokens, options.renderer.tokenizer)) {
+        if (index > 0) mask[index] = copyWeight;
+      }
+    }
+    return { ...sequence, mask };
+  });
+}
+
+/**
+ * Indices of the tokens that carry digits of an order id already seen earlier in `tokens`: the
+ * only digits a model can predict by copying (a first occurrence is random). Works for any
+ * tokenizer: each token is decoded on its own and a token counts when it overlaps a copied digit.
+ */
+export function copiedIdTokens(tokens: readonly number[], tokenizer: Pick<Tokenizer, 'decode'>): number[] {
+  const starts: number[] = [];
+  let text = '';
+  for (const token of tokens) {
+    starts.push(text.length);
+    text += tokenizer.decode([token]);
+  }
+  const digitChars = new Set<number>();
+  const seen = new Set<string>();
+  for (const match of text.matchAll(ORDER_ID_PATTERN)) {
+    if (seen.has(match[0])) {
+      for (let char = match.index + 2; char < match.index + match[0].length; char++) digitChars.add(char);
+    }
+    seen.add(match[0]);
+  }
+  const indices: number[] = [];
+  tokens.forEach((_, index) => {
+    const end = index + 1 < starts.length ? starts[index + 1] : text.length;
+    for (let char = starts[index]; char < end; char++) {
+      if (digitChars.has(char)) {
+        indices.push(index);
+        return;
+      }
+    }
+  });
+  return indices;
 }
 
 /** How long each stage runs: steps, or seconds (the main stage's seconds are what the curriculum left). */

@@ -137,6 +137,7 @@ async function runSftCommand(config: SftConfig, io: CliIo): Promise<void> {
               renderer,
               seed: config.seed,
               realIds: new Set(Object.values(world.database.orders).map((order) => order.order_id)),
+              copyWeight: config.curriculumCopyWeight,
             }),
             ...curriculum,
             ...optimiser,
