@@ -121,6 +121,12 @@ export const SftConfigSchema = z
       .describe(
         'Loss weight, in the copy curriculum, of the digits of an order id seen earlier in the fragment (the ones a model can only get right by copying); every other token weighs 1.',
       ),
+    curriculumFragments: z
+      .enum(['full', 'lookup'])
+      .default('full')
+      .describe(
+        'What a copy-curriculum fragment keeps of a conversation: all of it, or only up to the first tool call (shorter, denser in copied ids).',
+      ),
     curriculumBatchSize: z
       .number()
       .int()

@@ -6,7 +6,12 @@ import { ORDER_ID_PATTERN } from '../../environments/support-lite/id-fragments.j
 import { generateDemonstrations } from '../../environments/support-lite/teacher-demonstrations.js';
 import { retailDataDirForTests } from '../../environments/test-support/retail-test-data.js';
 import { ByteTokenizer } from '../../models/tokenizers/byte-tokenizer.js';
-import { copiedIdTokens, curriculumLength, curriculumSequences } from './sft-curriculum.js';
+import {
+  copiedIdTokens,
+  curriculumLength,
+  curriculumSequences,
+  upToFirstToolCall,
+} from './sft-curriculum.js';
 import { SftConfigSchema } from './sft-config.js';
 
 describe('copy curriculum', () => {
@@ -65,6 +70,41 @@ describe('copy curriculum', () => {
       expect(heavy).toBe(7 * copies);
       expect(sequence.mask.filter((m) => m !== 20 && m !== 1)).toEqual([0]);
     });
+  });
+
+  it("'lookup' fragments end at the first tool call, which copies the customer's id", async () => {
+    const { database } = await loadRetailData(retailDataDirForTests());
+    const environment = createSupportLiteEnvironment({ database });
+    // Without teacher mistakes, so that every lookup is of the customer's own id.
+    const demonstrations = await generateDemonstrations({
+      environment,
+      database,
+      count: 8,
+      seed: 4,
+      mistakeRate: 0,
+    });
+    const tokenizer = new ByteTokenizer();
+    const build = (fragments: 'full' | 'lookup') =>
+      curriculumSequences({
+        demonstrations: demonstrations.map((demonstration) => demonstration.trajectory),
+        renderer: new ByteChatRenderer({ tokenizer }),
+        seed: 0,
+        realIds: new Set(),
+        fragments,
+      });
+    const full = build('full');
+    build('lookup').forEach((sequence, index) => {
+      // The same fresh ids as the full fragment, which it begins.
+      expect(full[index].tokens.slice(0, sequence.tokens.length)).toEqual(sequence.tokens);
+      expect(sequence.tokens.length).toBeLessThan(full[index].tokens.length);
+      const text = tokenizer.decode(sequence.tokens);
+      expect(text).not.toContain('<|tool|>');
+      expect(text.trimEnd().endsWith('<|end|>')).toBe(true);
+      const ids = [...text.matchAll(ORDER_ID_PATTERN)].map((match) => match[0]);
+      expect(ids.at(-1)).toBe(ids[0]);
+    });
+    const withoutCall = [{ role: 'user' as const, content: 'hi' }];
+    expect(upToFirstToolCall(withoutCall)).toEqual(withoutCall);
   });
 
   it('finds copied digits inside multi-character tokens', () => {

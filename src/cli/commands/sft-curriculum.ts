@@ -3,6 +3,7 @@
 // to copy order ids it has never seen before it learns the conversations around them.
 
 import type { ChatRenderer } from '../../conversation/chat-renderer.js';
+import type { Message } from '../../conversation/messages.js';
 import type { TokenSequence } from '../../conversation/token-sequence.js';
 import type { Trajectory } from '../../conversation/trajectory.js';
 import { Rng } from '../../engine/random.js';
@@ -22,14 +23,32 @@ export type CurriculumSequencesOptions = {
   readonly realIds: ReadonlySet<string>;
   /** Loss weight of the digits of every repeated order id (the copies); other tokens weigh 1. Default 1. */
   readonly copyWeight?: number;
+  /**
+   * 'full': the whole conversation; 'lookup': only up to the first tool call (the customer gives
+   * the id, the agent looks it up), about a third as long, so the same time sees more copies, in
+   * shorter contexts where attention finds them sooner. Default 'full'.
+   */
+  readonly fragments?: CurriculumFragments;
 };
+
+/** How much of each conversation a fragment keeps; see `CurriculumSequencesOptions.fragments`. */
+export type CurriculumFragments = 'full' | 'lookup';
+
+/** The messages up to and including the first assistant message with a tool call (all of them when none has one). */
+export function upToFirstToolCall(messages: readonly Message[]): Message[] {
+  const at = messages.findIndex(
+    (message) => message.role === 'assistant' && (message.toolCalls?.length ?? 0) > 0,
+  );
+  return at < 0 ? [...messages] : messages.slice(0, at + 1);
+}
 
 /** One fragment per demonstration, tokenized with the loss on every token after the first. */
 export function curriculumSequences(options: CurriculumSequencesOptions): TokenSequence[] {
   const rng = new Rng(options.seed).fork('id-fragments');
-  const examples = options.demonstrations.map((demonstration) => ({
-    messages: idFragment({ messages: demonstration.messages, rng, exclude: options.realIds }),
-  }));
+  const examples = options.demonstrations.map((demonstration) => {
+    const messages = idFragment({ messages: demonstration.messages, rng, exclude: options.realIds });
+    return { messages: options.fragments === 'lookup' ? upToFirstToolCall(messages) : messages };
+  });
   const copyWeight = options.copyWeight ?? 1;
   return tokenizeChatExamples({ renderer: options.renderer, examples }).map((sequence) => {
     // Ids appear in user, tool and assistant turns alike; every copy of one is a lesson.

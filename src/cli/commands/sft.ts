@@ -138,6 +138,7 @@ async function runSftCommand(config: SftConfig, io: CliIo): Promise<void> {
               seed: config.seed,
               realIds: new Set(Object.values(world.database.orders).map((order) => order.order_id)),
               copyWeight: config.curriculumCopyWeight,
+              fragments: config.curriculumFragments,
             }),
             ...curriculum,
             ...optimiser,
