@@ -193,6 +193,24 @@ describe('trainGrpo', () => {
     expect(existsSync(paths.evalAfter)).toBe(false);
   });
 
+  it('ends a time budget with an evaluated, checkpointed step that a resume continues from', async () => {
+    const budget = { steps: 20, seconds: 0.001, checkpointEvery: 0, evalEpisodes: 2, maxNewTokens: 24 };
+    const first = await train({ overrides: { ...budget, earlyStoppingPatience: 100 } });
+    // The first step of a session always runs (nothing to judge by); it says the second is the last.
+    expect(first.outcome).toMatchObject({ steps: 2, stoppedBy: 'time_budget' });
+    expect(first.lines.map((line) => line[M.eval.successRate] !== undefined)).toEqual([false, true]);
+    const latest = await new CheckpointManager(first.paths, 1).readLatest();
+    expect(latest).toMatchObject({ step: 2 });
+    expect(latest?.finished).toBeUndefined();
+    expect(existsSync(first.paths.evalAfter)).toBe(true);
+    const resumed = await train({
+      overrides: budget,
+      start: { step: 2, earlyStopping: INITIAL_EARLY_STOPPING },
+    });
+    expect(resumed.outcome).toMatchObject({ steps: 4, stoppedBy: 'time_budget' });
+    expect(resumed.lines.map((line) => line.step)).toEqual([3, 4]);
+  });
+
   it('stops early once evaluations stop improving, and says so in latest.json', async () => {
     const { outcome, paths, lines } = await train({
       overrides: { steps: 6, evalEpisodes: 2, evalEvery: 1, earlyStoppingPatience: 1, maxNewTokens: 24 },

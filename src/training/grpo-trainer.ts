@@ -68,7 +68,8 @@ export type GrpoTrainerOptions<TState> = {
 export type TrainingOutcome = {
   /** Steps finished in all (including those before a resume). */
   readonly steps: number;
-  readonly stoppedBy: 'completed' | 'early_stopping' | 'aborted';
+  /** 'time_budget': `config.seconds` ran out before `config.steps`; the run can be resumed. */
+  readonly stoppedBy: 'completed' | 'early_stopping' | 'time_budget' | 'aborted';
   readonly earlyStopping: EarlyStoppingState;
   /** The last evaluation of this session, if any. */
   readonly lastEvaluation?: PolicyEvaluation;
@@ -99,19 +100,32 @@ export async function trainGrpo<TState>(options: GrpoTrainerOptions<TState>): Pr
       });
     return { steps: step, stoppedBy, earlyStopping: evaluations.state, lastEvaluation: evaluations.last };
   };
+  let lastStepSeconds = 0;
   while (step < config.steps) {
     if (options.signal?.aborted === true) {
       if (checkpointed !== step) await checkpoints.save(backend, { step, earlyStopping: evaluations.state });
       return finish('aborted');
     }
     step++;
-    const metrics = await trainStep(options, step, evaluations);
+    const stepStarted = performance.now();
+    // The last step of a time budget: the one after it would not fit, judging by the one before.
+    const outOfTime =
+      config.seconds > 0 &&
+      step < config.steps &&
+      step - options.start.step > 1 &&
+      (stepStarted - sessionStart) / 1000 + 2 * lastStepSeconds > config.seconds;
+    const metrics = await trainStep(options, step, evaluations, outOfTime);
+    lastStepSeconds = (performance.now() - stepStarted) / 1000;
     await appendMetrics(paths.metrics, metrics);
     const stopEarly =
       metrics[EVAL_METRICS.successRate] !== undefined &&
       shouldStopEarly(evaluations.state, config.earlyStoppingPatience);
     const finished = step === config.steps ? 'completed' : stopEarly ? 'early_stopping' : undefined;
-    if (finished !== undefined || (config.checkpointEvery > 0 && step % config.checkpointEvery === 0)) {
+    if (
+      finished !== undefined ||
+      outOfTime ||
+      (config.checkpointEvery > 0 && step % config.checkpointEvery === 0)
+    ) {
       await checkpoints.save(backend, {
         step,
         earlyStopping: evaluations.state,
@@ -127,15 +141,20 @@ export async function trainGrpo<TState>(options: GrpoTrainerOptions<TState>): Pr
       sessionSteps: step - options.start.step,
     });
     if (stopEarly) return finish('early_stopping');
+    if (outOfTime) return finish('time_budget');
   }
   return finish('completed');
 }
 
-/** One step: rollouts, advantages, update, evaluation when due, samples; returns its metrics line. */
+/**
+ * One step: rollouts, advantages, update, evaluation when due (every `evalEvery`, at the last step,
+ * and on the `last` step of a time budget), samples; returns its metrics line.
+ */
 async function trainStep<TState>(
   options: GrpoTrainerOptions<TState>,
   step: number,
   evaluations: EvaluationBook<TState>,
+  last: boolean,
 ): Promise<MetricsLine> {
   const { config, training, backend, paths } = options;
   const stepStart = performance.now();
@@ -193,7 +212,7 @@ async function trainStep<TState>(
   const stepSeconds = (performance.now() - stepStart) / 1000;
   const due =
     config.evalEpisodes > 0 &&
-    (step === config.steps || (config.evalEvery > 0 && step % config.evalEvery === 0));
+    (last || step === config.steps || (config.evalEvery > 0 && step % config.evalEvery === 0));
   const evaluation = due ? await evaluations.evaluate(step) : undefined;
   const trajectories = rollouts.groups.flatMap((group) => group.group.trajectories);
   if (config.sampleEvery > 0 && step % config.sampleEvery === 0)

@@ -46,6 +46,13 @@ export const TrainingConfigSchema = z
       .describe('Optimisation preset (learning rate, clip, KL, epochs, grad clip); explicit fields win.'),
     seed: count(0).default(0).describe('Seed of the weights, scenario draws, sampling and evaluation.'),
     steps: count(1).default(50).describe('Training steps; each collects a batch and optimises on it.'),
+    seconds: z
+      .number()
+      .min(0)
+      .default(0)
+      .describe(
+        'Wall-clock budget of this session: no step starts that the last step’s duration says would end past it; the last step is evaluated and checkpointed, and --resume continues. 0: none.',
+      ),
     groupsPerStep: count(1).default(4).describe('Scenarios (GRPO groups) per step.'),
     groupSize: count(1).default(8).describe('Rollouts G per scenario, sharing scenario and user seed.'),
     estimator: z.enum(ESTIMATORS).default('grpo').describe('Group advantage estimator.'),

@@ -48,9 +48,11 @@ async function runTrain(input: TrainingConfigInput, io: CliIo): Promise<void> {
     const ended =
       outcome.stoppedBy === 'aborted'
         ? `stopped at step ${outcome.steps}; continue with --resume ${paths.root}`
-        : outcome.stoppedBy === 'early_stopping'
-          ? `stopped early at step ${outcome.steps}: no better evaluation for ${resolved.value.earlyStoppingPatience} evaluations`
-          : `finished ${outcome.steps} steps`;
+        : outcome.stoppedBy === 'time_budget'
+          ? `stopped at step ${outcome.steps} of ${resolved.value.steps} for the time budget (${resolved.value.seconds} s); continue with --resume ${paths.root}`
+          : outcome.stoppedBy === 'early_stopping'
+            ? `stopped early at step ${outcome.steps}: no better evaluation for ${resolved.value.earlyStoppingPatience} evaluations`
+            : `finished ${outcome.steps} steps`;
     io.stdout.write(`${ended} in ${formatDuration(seconds)}\n`);
     const best = outcome.earlyStopping.best;
     if (best !== null) {
