@@ -122,10 +122,10 @@ export const SftConfigSchema = z
         'Loss weight, in the copy curriculum, of the digits of an order id seen earlier in the fragment (the ones a model can only get right by copying); every other token weighs 1.',
       ),
     curriculumFragments: z
-      .enum(['full', 'lookup'])
+      .enum(['full', 'lookup', 'mixed'])
       .default('full')
       .describe(
-        'What a copy-curriculum fragment keeps of a conversation: all of it, or only up to the first tool call (shorter, denser in copied ids).',
+        "What a copy-curriculum fragment keeps of a conversation: all of it, only up to the first tool call (shorter, denser in copied ids), or 'mixed': one of each per demonstration.",
       ),
     curriculumBatchSize: z
       .number()

@@ -84,7 +84,7 @@ describe('copy curriculum', () => {
       mistakeRate: 0,
     });
     const tokenizer = new ByteTokenizer();
-    const build = (fragments: 'full' | 'lookup') =>
+    const build = (fragments: 'full' | 'lookup' | 'mixed') =>
       curriculumSequences({
         demonstrations: demonstrations.map((demonstration) => demonstration.trajectory),
         renderer: new ByteChatRenderer({ tokenizer }),
@@ -103,6 +103,18 @@ describe('copy curriculum', () => {
       const ids = [...text.matchAll(ORDER_ID_PATTERN)].map((match) => match[0]);
       expect(ids.at(-1)).toBe(ids[0]);
     });
+    // 'mixed': a lookup fragment then a full one per demonstration, each with its own fresh ids.
+    const mixed = build('mixed');
+    expect(mixed).toHaveLength(2 * full.length);
+    for (let index = 0; index < full.length; index++) {
+      const [lookup, whole] = [mixed[2 * index], mixed[2 * index + 1]].map((sequence) =>
+        tokenizer.decode(sequence.tokens),
+      );
+      expect(lookup).not.toContain('<|tool|>');
+      expect(whole).toContain('<|tool|>');
+      const firstId = (text: string) => [...text.matchAll(ORDER_ID_PATTERN)][0][0];
+      expect(firstId(lookup)).not.toBe(firstId(whole));
+    }
     const withoutCall = [{ role: 'user' as const, content: 'hi' }];
     expect(upToFirstToolCall(withoutCall)).toEqual(withoutCall);
   });

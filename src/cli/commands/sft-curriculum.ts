@@ -26,13 +26,14 @@ export type CurriculumSequencesOptions = {
   /**
    * 'full': the whole conversation; 'lookup': only up to the first tool call (the customer gives
    * the id, the agent looks it up), about a third as long, so the same time sees more copies, in
-   * shorter contexts where attention finds them sooner. Default 'full'.
+   * shorter contexts where attention finds them sooner; 'mixed': one of each per demonstration
+   * (with their own fresh ids), shuffled together. Default 'full'.
    */
   readonly fragments?: CurriculumFragments;
 };
 
 /** How much of each conversation a fragment keeps; see `CurriculumSequencesOptions.fragments`. */
-export type CurriculumFragments = 'full' | 'lookup';
+export type CurriculumFragments = 'full' | 'lookup' | 'mixed';
 
 /** The messages up to and including the first assistant message with a tool call (all of them when none has one). */
 export function upToFirstToolCall(messages: readonly Message[]): Message[] {
@@ -42,12 +43,15 @@ export function upToFirstToolCall(messages: readonly Message[]): Message[] {
   return at < 0 ? [...messages] : messages.slice(0, at + 1);
 }
 
-/** One fragment per demonstration, tokenized with the loss on every token after the first. */
+/** One fragment per demonstration (two for 'mixed'), tokenized with the loss on every token after the first. */
 export function curriculumSequences(options: CurriculumSequencesOptions): TokenSequence[] {
   const rng = new Rng(options.seed).fork('id-fragments');
-  const examples = options.demonstrations.map((demonstration) => {
-    const messages = idFragment({ messages: demonstration.messages, rng, exclude: options.realIds });
-    return { messages: options.fragments === 'lookup' ? upToFirstToolCall(messages) : messages };
+  const fragments = options.fragments ?? 'full';
+  const examples = options.demonstrations.flatMap((demonstration) => {
+    const fragment = () => idFragment({ messages: demonstration.messages, rng, exclude: options.realIds });
+    if (fragments === 'full') return [{ messages: fragment() }];
+    const lookup = { messages: upToFirstToolCall(fragment()) };
+    return fragments === 'lookup' ? [lookup] : [lookup, { messages: fragment() }];
   });
   const copyWeight = options.copyWeight ?? 1;
   return tokenizeChatExamples({ renderer: options.renderer, examples }).map((sequence) => {
