@@ -1,15 +1,18 @@
 // The learning result: on support-lite with the embedded engine, SFT on a mistaken teacher's
 // demonstrations, then GRPO on the verifiable reward, against an SFT-only baseline trained for the
-// same total wall time. Held-out success for both, per seed; written to benchmark_results/learning.json.
-// Usage: npm run bench:learning [-- --seeds 0,1,2 --sft-seconds 150 --grpo-steps 30 --eval-tasks 200
-//   --width 128 --layers 4 --heads 4 --curriculum-share 0 --curriculum-copy-weight 1 --micro-batch-size 8
-//   --groups 4 --group-size 8
-//   --previous-token-embedding]
+// same wall time. Held-out success for both, per seed; written to benchmark_results/learning.json.
+// The two arms of a seed run side by side, each a CLI process with one ONNX Runtime thread (one of
+// the machine's two cores each), so a seed takes one arm's budget of wall time.
+// Usage: npm run bench:learning [-- --seeds 0,1,2 --arm-seconds 840 --sft-seconds 360 --eval-tasks 100
+//   --width 64 --layers 2 --heads 2 --previous-token-embedding --curriculum-share 0.5
+//   --curriculum-copy-weight 20 --curriculum-fragments lookup --sft-lr 0.003
+//   --micro-batch-size 8 --groups 4 --group-size 8 --grpo-lr 2e-5]
 
+import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../src/cli/main.js';
+import { fileURLToPath } from 'node:url';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
@@ -17,29 +20,33 @@ const option = (name: string, fallback: string) => {
   return at >= 0 ? args[at + 1] : fallback;
 };
 const seeds = option('seeds', '0,1,2').split(',').map(Number);
-const sftSeconds = Number(option('sft-seconds', '150'));
-const grpoSteps = option('grpo-steps', '30');
-const evalTasks = option('eval-tasks', '200');
+/** Wall-clock budget of each arm: warm start + GRPO, and the SFT-only baseline. */
+const armSeconds = Number(option('arm-seconds', '840'));
+/** The GRPO arm's warm start; GRPO gets the rest of the arm's budget. */
+const sftSeconds = Number(option('sft-seconds', '360'));
+const evalTasks = option('eval-tasks', '100');
 const demos = option('demos', '2000');
 const mistakeRate = option('mistake-rate', '0.3');
 const model = [
   '--width',
-  option('width', '128'),
+  option('width', '64'),
   '--layers',
-  option('layers', '4'),
+  option('layers', '2'),
   '--heads',
-  option('heads', '4'),
+  option('heads', '2'),
   // Both arms alike: x_t = E[tok_t] + E_prev[tok_{t−1}], a shortcut to copying (GRPO inherits it).
   ...(args.includes('--previous-token-embedding') ? ['--previous-token-embedding'] : []),
 ];
+/** Share of the warm start spent on the copy curriculum; the baseline's curriculum is as long in seconds. */
+const curriculumShare = Number(option('curriculum-share', '0.5'));
 // The same SFT recipe for the warm start and the baseline, so that only GRPO differs.
 const sftRecipe = [
-  '--curriculum-share',
-  option('curriculum-share', '0'),
   '--curriculum-copy-weight',
-  option('curriculum-copy-weight', '1'),
+  option('curriculum-copy-weight', '20'),
+  '--curriculum-fragments',
+  option('curriculum-fragments', 'lookup'),
   '--learning-rate',
-  option('sft-lr', '0.002'),
+  option('sft-lr', '0.003'),
 ];
 // GRPO's settings; the micro-batch bounds the attention activations (B·H·T·T) of an update.
 const grpoRecipe = [
@@ -54,17 +61,26 @@ const grpoRecipe = [
 const outDir = option('out', 'benchmark_results');
 const runsDir = join(outDir, 'learning-runs');
 
-/** Runs a CLI command in-process, returning its stdout; throws with its stderr when it fails. */
-async function cli(argv: string[]): Promise<string> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: { STATESET_LOG_LEVEL: 'warn' },
+const cliMain = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+
+/** Runs a CLI command in a child process, returning its stdout; throws with its stderr when it fails. */
+function cli(argv: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliMain, ...argv], {
+      env: { ...process.env, STATESET_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0
+        ? resolve(stdout)
+        : reject(new Error(`stateset-agents ${argv.join(' ')} exited ${code}:\n${stderr}`)),
+    );
   });
-  if (code !== 0) throw new Error(`stateset-agents ${argv.join(' ')} exited ${code}:\n${stderr}`);
-  return stdout;
 }
 
 /** The value printed after `label:` on a line of the command's output. */
@@ -74,7 +90,8 @@ function printed(output: string, label: string): string {
   return line.slice(label.length + 1).trim();
 }
 
-async function sft(seed: number, seconds: number, name: string): Promise<string> {
+/** SFT for `seconds`, the first `curriculumSeconds` of them on the copy curriculum; returns the checkpoint. */
+async function sft(seed: number, seconds: number, curriculumSeconds: number, name: string): Promise<string> {
   const out = await cli([
     'sft',
     '--seed',
@@ -85,17 +102,65 @@ async function sft(seed: number, seconds: number, name: string): Promise<string>
     mistakeRate,
     ...model,
     ...sftRecipe,
+    '--curriculum-share',
+    String(curriculumSeconds / seconds),
     '--seconds',
     String(seconds),
     '--eval-episodes',
     '0',
+    '--threads',
+    '1',
     '--out',
     join(runsDir, name),
   ]);
   return printed(out, 'checkpoint');
 }
 
-async function heldOutSuccess(checkpoint: string, seed: number, file: string): Promise<number> {
+/** GRPO from `warmStart` until `seconds` run out; returns the final checkpoint and the steps taken. */
+async function grpo(
+  seed: number,
+  warmStart: string,
+  seconds: number,
+): Promise<{ checkpoint: string; steps: number }> {
+  const name = `seed-${seed}-grpo`;
+  await cli([
+    'train',
+    '--env',
+    'support-lite',
+    '--seed',
+    String(seed),
+    '--init-checkpoint',
+    warmStart,
+    '--steps',
+    '10000',
+    '--seconds',
+    String(Math.max(1, Math.round(seconds))),
+    '--eval-episodes',
+    '0',
+    '--runs-dir',
+    runsDir,
+    '--run-name',
+    name,
+    '--checkpoint-every',
+    '0',
+    '--sample-every',
+    '0',
+    '--max-new-tokens',
+    '160',
+    '--threads',
+    '1',
+    ...grpoRecipe,
+  ]);
+  const latest = JSON.parse(await readFile(join(runsDir, name, 'latest.json'), 'utf8')) as {
+    checkpoint: string;
+    step: number;
+  };
+  return { checkpoint: join(runsDir, name, latest.checkpoint), steps: latest.step };
+}
+
+type Evaluation = { successRate: number; meanReward: number; meanParts: Record<string, number> };
+
+async function heldOut(checkpoint: string, seed: number, file: string): Promise<Evaluation> {
   await cli([
     'eval',
     '--env',
@@ -115,57 +180,47 @@ async function heldOutSuccess(checkpoint: string, seed: number, file: string): P
     '--out',
     file,
   ]);
-  const results = JSON.parse(await readFile(file, 'utf8')) as { summary: { successRate: number } };
-  return results.summary.successRate;
+  const results = JSON.parse(await readFile(file, 'utf8')) as { summary: Evaluation };
+  const { successRate, meanReward, meanParts } = results.summary;
+  return { successRate, meanReward, meanParts };
 }
 
+/** Seconds since `start` (a performance.now() reading). */
+const since = (start: number) => (performance.now() - start) / 1000;
+
+const curriculumSeconds = curriculumShare * sftSeconds;
 const loadAtStart = os.loadavg();
 await mkdir(runsDir, { recursive: true });
-const rows: {
-  seed: number;
-  sftSuccess: number;
-  grpoSuccess: number;
-  wallSeconds: number;
-  warmStartSuccess: number;
-}[] = [];
+const rows = [];
 for (const seed of seeds) {
   const start = performance.now();
-  const warmStart = await sft(seed, sftSeconds, `seed-${seed}-sft`);
-  await cli([
-    'train',
-    '--env',
-    'support-lite',
-    '--seed',
-    String(seed),
-    '--init-checkpoint',
-    warmStart,
-    '--steps',
-    grpoSteps,
-    '--eval-episodes',
-    '0',
-    '--runs-dir',
-    runsDir,
-    '--run-name',
-    `seed-${seed}-grpo`,
-    '--checkpoint-every',
-    '0',
-    '--sample-every',
-    '0',
-    '--max-new-tokens',
-    '160',
-    ...grpoRecipe,
+  const [grpoArm, baselineArm] = await Promise.all([
+    (async () => {
+      const warmStart = await sft(seed, sftSeconds, curriculumSeconds, `seed-${seed}-sft`);
+      const warmStartSeconds = since(start);
+      const trained = await grpo(seed, warmStart, armSeconds - warmStartSeconds);
+      return { warmStart, warmStartSeconds, ...trained, wallSeconds: since(start) };
+    })(),
+    (async () => {
+      const checkpoint = await sft(seed, armSeconds, curriculumSeconds, `seed-${seed}-sft-only`);
+      return { checkpoint, wallSeconds: since(start) };
+    })(),
   ]);
-  const wallSeconds = (performance.now() - start) / 1000;
-  const grpoRun = join(runsDir, `seed-${seed}-grpo`);
-  const latest = JSON.parse(await readFile(join(grpoRun, 'latest.json'), 'utf8')) as { checkpoint: string };
-  const grpoCheckpoint = join(grpoRun, latest.checkpoint);
-  const baseline = await sft(seed, wallSeconds, `seed-${seed}-sft-only`);
+  const evaluations = {
+    warmStart: await heldOut(grpoArm.warmStart, seed, join(runsDir, `seed-${seed}-warm-start.json`)),
+    sftOnly: await heldOut(baselineArm.checkpoint, seed, join(runsDir, `seed-${seed}-sft-only.json`)),
+    grpo: await heldOut(grpoArm.checkpoint, seed, join(runsDir, `seed-${seed}-grpo.json`)),
+  };
   const row = {
     seed,
-    warmStartSuccess: await heldOutSuccess(warmStart, seed, join(runsDir, `seed-${seed}-warm-start.json`)),
-    sftSuccess: await heldOutSuccess(baseline, seed, join(runsDir, `seed-${seed}-sft-only.json`)),
-    grpoSuccess: await heldOutSuccess(grpoCheckpoint, seed, join(runsDir, `seed-${seed}-grpo.json`)),
-    wallSeconds: Math.round(wallSeconds),
+    sftSuccess: evaluations.sftOnly.successRate,
+    grpoSuccess: evaluations.grpo.successRate,
+    warmStartSuccess: evaluations.warmStart.successRate,
+    wallSeconds: Math.round(grpoArm.wallSeconds),
+    baselineWallSeconds: Math.round(baselineArm.wallSeconds),
+    warmStartSeconds: Math.round(grpoArm.warmStartSeconds),
+    grpoSteps: grpoArm.steps,
+    evaluations,
   };
   rows.push(row);
   console.log(JSON.stringify(row));
@@ -179,9 +234,11 @@ const result = {
   setup: {
     demos: Number(demos),
     mistakeRate: Number(mistakeRate),
+    armSeconds,
     sftSeconds,
-    grpoSteps: Number(grpoSteps),
+    curriculumSeconds,
     evalTasks: Number(evalTasks),
+    threadsPerArm: 1,
     model,
     sftRecipe,
     grpoRecipe,
@@ -197,11 +254,15 @@ const result = {
 };
 await mkdir(outDir, { recursive: true });
 await writeFile(join(outDir, 'learning.json'), `${JSON.stringify(result, null, 2)}\n`);
-console.log('| seed | SFT-only success | SFT + GRPO success | gain (points) | wall s |');
-console.log('|---|---|---|---|---|');
+console.log(
+  '| seed | warm start | SFT-only success | SFT + GRPO success | gain (points) | GRPO steps | wall s |',
+);
+console.log('|---|---|---|---|---|---|---|');
 for (const r of rows) {
+  const pct = (value: number) => `${(100 * value).toFixed(1)}%`;
   console.log(
-    `| ${r.seed} | ${(100 * r.sftSuccess).toFixed(1)}% | ${(100 * r.grpoSuccess).toFixed(1)}% | ${(100 * (r.grpoSuccess - r.sftSuccess)).toFixed(1)} | ${r.wallSeconds} |`,
+    `| ${r.seed} | ${pct(r.warmStartSuccess)} | ${pct(r.sftSuccess)} | ${pct(r.grpoSuccess)} | ` +
+      `${(100 * (r.grpoSuccess - r.sftSuccess)).toFixed(1)} | ${r.grpoSteps} | ${r.wallSeconds} / ${r.baselineWallSeconds} |`,
   );
 }
 console.log(JSON.stringify(result));
