@@ -80,7 +80,14 @@ describe('stateset-agents quickstart', () => {
     expect(grpoCheckpoint).toBe(join(runDir, 'grpo', 'checkpoints', 'step-2.safetensors'));
     for (const checkpoint of [sftCheckpoint, grpoCheckpoint]) {
       const state = await loadCheckpoint(checkpoint, await checkpointModelConfig(checkpoint));
-      expect(state.config).toMatchObject({ width: 32, layers: 1, heads: 4, contextLength: 1280 });
+      expect(state.config).toMatchObject({
+        width: 32,
+        layers: 1,
+        heads: 4,
+        contextLength: 1280,
+        // The learning benchmark's recipe: the copy shortcut is on by default.
+        previousTokenEmbedding: true,
+      });
     }
     expect(before.options.checkpoint).toBe(sftCheckpoint);
     expect(after.options.checkpoint).toBe(grpoCheckpoint);

@@ -57,6 +57,20 @@ export const QuickstartConfigSchema = z
       .max(0.9)
       .default(0.6)
       .describe("Share of SFT spent first on sft's copy curriculum (fresh random order ids)."),
+    curriculumCopyWeight: SftConfigSchema.shape.curriculumCopyWeight
+      .unwrap()
+      .default(20)
+      .describe("Loss weight of copied order-id digits in the copy curriculum (see sft's flag)."),
+    curriculumFragments: SftConfigSchema.shape.curriculumFragments
+      .unwrap()
+      .default('lookup')
+      .describe(
+        "Copy-curriculum fragments: 'lookup' ends each at the first tool call, 'full' keeps it whole, 'mixed' has both.",
+      ),
+    previousTokenEmbedding: SftConfigSchema.shape.previousTokenEmbedding
+      .unwrap()
+      .default(true)
+      .describe('The model also embeds the previous token, a shortcut to copying order ids.'),
     sftLearningRate: z.number().positive().default(3e-3).describe('Peak AdamW learning rate of SFT.'),
     maxNewTokens: z
       .number()

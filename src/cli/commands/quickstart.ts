@@ -60,6 +60,9 @@ async function runQuickstart(config: QuickstartConfig, io: CliIo): Promise<void>
       heads: config.heads,
       context: config.context,
       curriculumShare: config.curriculumShare,
+      curriculumCopyWeight: config.curriculumCopyWeight,
+      curriculumFragments: config.curriculumFragments,
+      previousTokenEmbedding: config.previousTokenEmbedding,
       learningRate: config.sftLearningRate,
       // A time budget alone: sft takes the steps that fit and its schedule decays over them.
       ...(config.sftSteps > 0 ? { steps: config.sftSteps } : { seconds: sftSeconds }),
