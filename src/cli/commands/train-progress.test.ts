@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, trainProgressLine } from './train-progress.js';
+import { budgetedTotalSteps, formatDuration, trainProgressLine } from './train-progress.js';
 
 describe('train progress', () => {
   it('formats durations briefly', () => {
@@ -32,5 +32,17 @@ describe('train progress', () => {
       metrics: { step: 1 },
     });
     expect(line).toBe('step 1/2  reward –  kl –  – ep/s  eta 1s');
+  });
+
+  it('ends the count where a time budget runs out, not at --steps', () => {
+    const report = { step: 4, totalSteps: 10_000, elapsedSeconds: 40, sessionSteps: 4, metrics: { step: 4 } };
+    // 10 s a step, 60 s left: 6 more steps.
+    expect(budgetedTotalSteps(report, 100)).toBe(10);
+    expect(budgetedTotalSteps(report, 0)).toBe(10_000);
+    expect(budgetedTotalSteps({ ...report, totalSteps: 7 }, 100)).toBe(7);
+    expect(budgetedTotalSteps(report, 30)).toBe(4);
+    expect(trainProgressLine({ ...report, totalSteps: budgetedTotalSteps(report, 100) })).toMatch(
+      /^step 4\/10 .* eta 1m00s$/,
+    );
   });
 });

@@ -29,3 +29,14 @@ export function trainProgressLine(report: StepReport): string {
     `eta ${formatDuration(left)}`,
   ].join('  ');
 }
+
+/**
+ * The step a session will end at: `report.totalSteps`, or with a time budget of `seconds` (> 0) the
+ * last step that fits at this session's pace, so the line's step count and eta follow the budget.
+ */
+export function budgetedTotalSteps(report: StepReport, seconds: number): number {
+  if (!(seconds > 0)) return report.totalSteps;
+  const secondsPerStep = report.elapsedSeconds / Math.max(1, report.sessionSteps);
+  const fits = Math.max(0, Math.floor((seconds - report.elapsedSeconds) / Math.max(secondsPerStep, 1e-9)));
+  return Math.min(report.totalSteps, report.step + fits);
+}

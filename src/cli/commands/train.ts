@@ -11,7 +11,7 @@ import { parameterCount } from '../../models/transformer-params.js';
 import type { CliIo } from '../cli-io.js';
 import { defineCommand } from '../command.js';
 import { ProgressDisplay } from '../progress-display.js';
-import { formatDuration, trainProgressLine } from './train-progress.js';
+import { budgetedTotalSteps, formatDuration, trainProgressLine } from './train-progress.js';
 
 /** The `train` command. */
 export const trainCommand = defineCommand({
@@ -40,7 +40,10 @@ async function runTrain(input: TrainingConfigInput, io: CliIo): Promise<void> {
       processEnv: io.env,
       signal: abort.signal,
       onStart: (start) => announce(start, io, logger),
-      onStep: (report) => display.update(trainProgressLine(report), report.step === report.totalSteps),
+      onStep: (report) => {
+        const totalSteps = budgetedTotalSteps(report, resolved.value.seconds);
+        display.update(trainProgressLine({ ...report, totalSteps }), report.step === totalSteps);
+      },
     });
     display.finish();
     const { outcome, paths } = result;
