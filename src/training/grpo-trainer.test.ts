@@ -31,6 +31,7 @@ type Setup = {
   readonly signal?: AbortSignal;
   readonly onStep?: (step: number) => void;
   readonly start?: Parameters<typeof trainGrpo>[0]['start'];
+  readonly clock?: () => number;
 };
 
 /** Trains a 16-wide model for a few steps of one group of 2; returns the outcome, metrics and paths. */
@@ -68,6 +69,7 @@ async function train(
         paths,
         start: setup.start ?? { step: 0, earlyStopping: INITIAL_EARLY_STOPPING },
         signal: setup.signal,
+        clock: setup.clock,
         onStep: (report) => setup.onStep?.(report.step),
       }),
     );
@@ -193,22 +195,33 @@ describe('trainGrpo', () => {
     expect(existsSync(paths.evalAfter)).toBe(false);
   });
 
-  it('ends a time budget with an evaluated, checkpointed step that a resume continues from', async () => {
-    const budget = { steps: 20, seconds: 0.001, checkpointEvery: 0, evalEpisodes: 2, maxNewTokens: 24 };
-    const first = await train({ overrides: { ...budget, earlyStoppingPatience: 100 } });
-    // The first step of a session always runs (nothing to judge by); it says the second is the last.
+  it('ends a time budget on an evaluated, checkpointed step that a resume continues from', async () => {
+    // A clock that moves 1 s per reading: once at the start, twice a step, so every step takes 1 s.
+    const ticking = () => {
+      let now = 0;
+      return () => (now += 1000);
+    };
+    const budget = { steps: 20, checkpointEvery: 0, evalEpisodes: 2, maxNewTokens: 24 };
+    // Step 2 starts at 3 s and ends at 4 s; a third would end at 6 s, past 4.5 s: step 2 is the last.
+    const first = await train({
+      overrides: { ...budget, seconds: 4.5, earlyStoppingPatience: 100 },
+      clock: ticking(),
+    });
     expect(first.outcome).toMatchObject({ steps: 2, stoppedBy: 'time_budget' });
     expect(first.lines.map((line) => line[M.eval.successRate] !== undefined)).toEqual([false, true]);
     const latest = await new CheckpointManager(first.paths, 1).readLatest();
     expect(latest).toMatchObject({ step: 2 });
     expect(latest?.finished).toBeUndefined();
     expect(existsSync(first.paths.evalAfter)).toBe(true);
+    // A budget shorter than two steps: the first step runs (nothing to judge by), no second starts.
     const resumed = await train({
-      overrides: budget,
+      overrides: { ...budget, seconds: 1.5 },
+      clock: ticking(),
       start: { step: 2, earlyStopping: INITIAL_EARLY_STOPPING },
     });
-    expect(resumed.outcome).toMatchObject({ steps: 4, stoppedBy: 'time_budget' });
-    expect(resumed.lines.map((line) => line.step)).toEqual([3, 4]);
+    expect(resumed.outcome).toMatchObject({ steps: 3, stoppedBy: 'time_budget' });
+    expect(resumed.lines.map((line) => line.step)).toEqual([3]);
+    expect(await new CheckpointManager(resumed.paths, 1).readLatest()).toMatchObject({ step: 3 });
   });
 
   it('stops early once evaluations stop improving, and says so in latest.json', async () => {

@@ -62,6 +62,8 @@ export type GrpoTrainerOptions<TState> = {
    * and it returns with `stoppedBy: 'aborted'`, ready for resume.
    */
   readonly signal?: AbortSignal;
+  /** Milliseconds for `config.seconds` (default `performance.now`); read once per session and twice a step. */
+  readonly clock?: () => number;
 };
 
 /** How a training session ended. */
@@ -100,22 +102,27 @@ export async function trainGrpo<TState>(options: GrpoTrainerOptions<TState>): Pr
       });
     return { steps: step, stoppedBy, earlyStopping: evaluations.state, lastEvaluation: evaluations.last };
   };
+  // A time budget, judged by the pace of the step before: a step that would end past it does not
+  // start, and one after which the next could not fit is the last (evaluated and checkpointed).
+  const clock = options.clock ?? (() => performance.now());
+  const budgetStart = clock();
   let lastStepSeconds = 0;
   while (step < config.steps) {
     if (options.signal?.aborted === true) {
       if (checkpointed !== step) await checkpoints.save(backend, { step, earlyStopping: evaluations.state });
       return finish('aborted');
     }
+    const stepStarted = clock();
+    const timed = config.seconds > 0 && step > options.start.step;
+    const elapsed = (stepStarted - budgetStart) / 1000;
+    if (timed && elapsed + lastStepSeconds > config.seconds) {
+      if (checkpointed !== step) await checkpoints.save(backend, { step, earlyStopping: evaluations.state });
+      return finish('time_budget');
+    }
     step++;
-    const stepStarted = performance.now();
-    // The last step of a time budget: the one after it would not fit, judging by the one before.
-    const outOfTime =
-      config.seconds > 0 &&
-      step < config.steps &&
-      step - options.start.step > 1 &&
-      (stepStarted - sessionStart) / 1000 + 2 * lastStepSeconds > config.seconds;
+    const outOfTime = timed && step < config.steps && elapsed + 2 * lastStepSeconds > config.seconds;
     const metrics = await trainStep(options, step, evaluations, outOfTime);
-    lastStepSeconds = (performance.now() - stepStarted) / 1000;
+    lastStepSeconds = (clock() - stepStarted) / 1000;
     await appendMetrics(paths.metrics, metrics);
     const stopEarly =
       metrics[EVAL_METRICS.successRate] !== undefined &&

@@ -51,7 +51,7 @@ export const TrainingConfigSchema = z
       .min(0)
       .default(0)
       .describe(
-        'Wall-clock budget of this session: no step starts that the last step’s duration says would end past it; the last step is evaluated and checkpointed, and --resume continues. 0: none.',
+        'Wall-clock budget of this session: at the last step’s pace, no step starts that would end past it, and the step after which none would fit is evaluated and checkpointed (the first step always runs); --resume continues. 0: none.',
       ),
     groupsPerStep: count(1).default(4).describe('Scenarios (GRPO groups) per step.'),
     groupSize: count(1).default(8).describe('Rollouts G per scenario, sharing scenario and user seed.'),
