@@ -1,6 +1,6 @@
 // The quickstart's GRPO stage: `train`'s run (runTraining, the same folder layout and report) from
-// the SFT checkpoint, for a fixed step count or until a deadline. `train` has no time limit and a
-// resumed run keeps its saved step count, so a deadline stops the run the way an interrupt does.
+// the SFT checkpoint, for a fixed step count or until a deadline, which becomes the run's own
+// time budget (`train --seconds`).
 
 import { createLogger } from '../../observability/logger.js';
 import { resolveTrainingConfig } from '../../training/resolve-training-config.js';
@@ -8,7 +8,7 @@ import { TrainingConfigSchema } from '../../training/training-config.js';
 import { runTraining } from '../../training/training-run.js';
 import type { CliOutput } from '../cli-io.js';
 import { ProgressDisplay } from '../progress-display.js';
-import { trainProgressLine } from './train-progress.js';
+import { budgetedTotalSteps, trainProgressLine } from './train-progress.js';
 
 /** The step cap of a run that stops at a deadline; the deadline ends it long before. */
 export const TIMED_GRPO_MAX_STEPS = 1000;
@@ -51,12 +51,16 @@ export type QuickstartGrpoResult = {
  */
 export async function runQuickstartGrpo(options: QuickstartGrpoOptions): Promise<QuickstartGrpoResult> {
   const timed = options.steps === 0;
+  const started = performance.now();
+  // A deadline already past still leaves the budget positive: the first step always runs.
+  const seconds = timed ? Math.max(1e-3, (options.deadline - started) / 1000) : 0;
   const resolved = resolveTrainingConfig(
     TrainingConfigSchema.parse({
       env: 'support-lite',
       data: options.retailData,
       seed: options.seed,
       steps: timed ? TIMED_GRPO_MAX_STEPS : options.steps,
+      seconds,
       initCheckpoint: options.initCheckpoint,
       evalEpisodes: 0,
       checkpointEvery: 0,
@@ -68,13 +72,9 @@ export async function runQuickstartGrpo(options: QuickstartGrpoOptions): Promise
   );
   if (!resolved.ok) throw resolved.error;
   const display = new ProgressDisplay({ output: options.output });
-  const abort = new AbortController();
-  const started = performance.now();
-  let stepStarted = started;
   const result = await runTraining({
     config: resolved.value,
     processEnv: options.processEnv,
-    signal: abort.signal,
     onStart: ({ config, model, paths }) => {
       createLogger({ name: 'quickstart', destination: options.logOutput, env: options.processEnv }).info(
         { config, model, runDir: paths.root },
@@ -85,15 +85,9 @@ export async function runQuickstartGrpo(options: QuickstartGrpoOptions): Promise
           `${config.groupsPerStep} groups × ${config.groupSize} rollouts, ${config.estimator}/${config.lossFn}, ` +
           `profile ${config.profile} (lr ${config.learningRate})\n`,
       );
-      stepStarted = performance.now();
     },
     onStep: (report) => {
-      const now = performance.now();
-      const stepMs = now - stepStarted;
-      stepStarted = now;
-      const fits = timed ? Math.max(0, Math.floor((options.deadline - now) / stepMs)) : undefined;
-      if (fits === 0) abort.abort();
-      const totalSteps = fits === undefined ? report.totalSteps : report.step + fits;
+      const totalSteps = budgetedTotalSteps(report, seconds);
       display.update(trainProgressLine({ ...report, totalSteps }), report.step === totalSteps);
     },
   });
@@ -104,6 +98,6 @@ export async function runQuickstartGrpo(options: QuickstartGrpoOptions): Promise
     checkpoint: paths.stepCheckpoint(outcome.steps),
     steps: outcome.steps,
     seconds: (performance.now() - started) / 1000,
-    stoppedBy: outcome.stoppedBy === 'aborted' ? 'deadline' : 'completed',
+    stoppedBy: outcome.stoppedBy === 'time_budget' ? 'deadline' : 'completed',
   };
 }
