@@ -28,7 +28,15 @@ export const SftConfigSchema = z
       .min(0)
       .max(1)
       .default(0.3)
-      .describe('Share of teacher conversations with one realistic mistake (without --data).'),
+      .describe(
+        "Without --data: the share of teacher conversations with one realistic mistake ('random'), or of habit situations in which the teacher follows its habit ('habits').",
+      ),
+    mistakePattern: z
+      .enum(['random', 'habits'])
+      .default('random')
+      .describe(
+        "Where the teacher's mistakes fall (without --data): 'random', any kind in any conversation, or 'habits', each kind in its own situation (a bare-id reply, cancelling a non-pending order, a delivered order's status, a 'shipping address' question), which imitation learns once the rate is above one half.",
+      ),
     retailData: z
       .string()
       .default('')

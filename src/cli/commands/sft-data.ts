@@ -54,6 +54,7 @@ export async function loadSftData(options: LoadSftDataOptions): Promise<SftData>
     count: config.demos,
     seed: config.seed,
     mistakeRate: config.mistakeRate,
+    mistakePattern: config.mistakePattern,
   });
   const mistakes = demonstrations.filter((demonstration) => demonstration.mistake !== undefined).length;
   return {
@@ -68,7 +69,7 @@ export async function loadSftData(options: LoadSftDataOptions): Promise<SftData>
     }),
     description:
       `${demonstrations.length.toLocaleString('en-US')} ${config.env} teacher demonstrations ` +
-      `(train split, ${mistakes} with a mistake, rate ${config.mistakeRate})`,
+      `(train split, ${mistakes} with a mistake, ${config.mistakePattern} rate ${config.mistakeRate})`,
     demonstrations: demonstrations.map((demonstration) => demonstration.trajectory),
   };
 }

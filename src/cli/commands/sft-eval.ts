@@ -4,6 +4,7 @@
 import type { ChatRenderer } from '../../conversation/chat-renderer.js';
 import type { Agent } from '../../agents/agent.js';
 import { SupportLiteTeacher } from '../../environments/support-lite/teacher.js';
+import type { MistakePattern } from '../../environments/support-lite/teacher-mistakes.js';
 import { evaluate } from '../../evaluation/evaluate.js';
 import { supportLiteScorer } from '../../evaluation/episode-scorers.js';
 import { summarizeEvaluation, type EvaluationSummary } from '../../evaluation/evaluation-summary.js';
@@ -26,8 +27,9 @@ export type SftEvaluationOptions = {
   readonly maxNewTokens: number;
   readonly toolPrompt: ToolPromptStyle;
   readonly concurrency: number;
-  /** The teacher's share of conversations with a mistake, for the comparison row. */
+  /** The teacher's mistake rate and pattern, for the comparison row. */
   readonly mistakeRate: number;
+  readonly mistakePattern?: MistakePattern;
 };
 
 /** The model's and the teacher's results on the same held-out episodes. */
@@ -67,7 +69,12 @@ export async function evaluateSftModel(options: SftEvaluationOptions): Promise<S
     }),
   );
   const teacherSummary = await run(
-    (seed) => new SupportLiteTeacher({ database: world.database, mistakeRate: options.mistakeRate, seed }),
+    (seed) => new SupportLiteTeacher({
+        database: world.database,
+        mistakeRate: options.mistakeRate,
+        mistakePattern: options.mistakePattern,
+        seed,
+      }),
   );
   return { model: modelSummary, teacher: teacherSummary };
 }

@@ -192,13 +192,14 @@ async function runSftCommand(config: SftConfig, io: CliIo): Promise<void> {
         toolPrompt: config.toolPrompt,
         concurrency: config.concurrency,
         mistakeRate: config.mistakeRate,
+        mistakePattern: config.mistakePattern,
       });
       const saved = { step: steps.length, metrics: evaluationMetrics(evaluation.model), ...evaluation };
       writeFileSync(files.evaluation, `${JSON.stringify(saved, null, 2)}\n`);
       io.stdout.write(
         `held-out ${config.env} (${evaluation.model.episodes} episodes, temperature ${config.evalTemperature}):\n` +
           `  model:   ${summaryLine(evaluation.model)}\n` +
-          `  teacher: ${summaryLine(evaluation.teacher)} (mistake rate ${config.mistakeRate})\n`,
+          `  teacher: ${summaryLine(evaluation.teacher)} (${config.mistakePattern} mistakes, rate ${config.mistakeRate})\n`,
       );
     }
     io.stdout.write(

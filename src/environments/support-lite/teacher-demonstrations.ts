@@ -8,7 +8,7 @@ import type { RetailDatabase } from '../retail/retail-types.js';
 import { runEpisode } from '../run-episode.js';
 import type { SupportLiteEnvironment, SupportLiteState } from './environment.js';
 import { DEFAULT_MISTAKE_RATE, SupportLiteTeacher } from './teacher.js';
-import type { TeacherMistake } from './teacher-mistakes.js';
+import type { MistakePattern, TeacherMistake } from './teacher-mistakes.js';
 
 /** One teacher episode: its trajectory (metadata.teacherMistake set), final state and mistake. */
 export type Demonstration = {
@@ -29,8 +29,10 @@ export type GenerateDemonstrationsOptions = {
   readonly count: number;
   /** Seeds the scenario draw, the simulated users and the teacher's mistakes. Default 0. */
   readonly seed?: number;
-  /** Share of conversations with one mistake; default `DEFAULT_MISTAKE_RATE`. */
+  /** The teacher's mistake rate (see `SupportLiteTeacherOptions`); default `DEFAULT_MISTAKE_RATE`. */
   readonly mistakeRate?: number;
+  /** Where the teacher's mistakes fall; default 'random'. */
+  readonly mistakePattern?: MistakePattern;
 };
 
 /**
@@ -54,6 +56,7 @@ export async function generateDemonstrations(
   const teacher = new SupportLiteTeacher({
     database: options.database,
     mistakeRate: options.mistakeRate ?? DEFAULT_MISTAKE_RATE,
+    mistakePattern: options.mistakePattern,
     seed: rng.fork('teacher').int(2 ** 31),
   });
   let order: string[] = [];

@@ -1,6 +1,8 @@
 // The realistic mistakes of support-lite's scripted teacher, as real logged support data has them:
 // the wrong tool, the wrong order id, cancelling an order the policy forbids, a wrong fact. Each
 // one is planned per conversation from a seeded Rng; every planned mistake fails the episode.
+// They come in two patterns: 'random' slips, any kind in any conversation, and 'habits', each kind
+// tied to one situation the agent can see, as a legacy bot's bugs or a team's misreadings are.
 
 import type { Rng } from '../../engine/random.js';
 import type { RetailDatabase, RetailOrder } from '../retail/retail-types.js';
@@ -17,6 +19,16 @@ export const TEACHER_MISTAKES: readonly TeacherMistake[] = [
   'wrong_fact',
 ];
 
+/**
+ * Where the teacher's mistakes fall: 'random', in any conversation (a greedy imitator learns the
+ * majority, the correct turn, so imitation can end above the teacher), or 'habits', each kind in its
+ * own situation (`habitFor`), where a rate above one half makes the mistake what imitation learns.
+ */
+export type MistakePattern = 'random' | 'habits';
+
+/** Every pattern. */
+export const MISTAKE_PATTERNS: readonly MistakePattern[] = ['random', 'habits'];
+
 /** The tool the teacher calls by mistake: retail has it, support-lite does not (the call fails). */
 export const WRONG_TOOL_NAME = 'get_user_details';
 
@@ -26,8 +38,8 @@ const STATUSES = ['pending', 'processed', 'delivered', 'cancelled'] as const;
 /**
  * How one conversation goes wrong, with every detail drawn when it is planned:
  * - `wrong_tool`: calls `get_user_details` instead of looking the order up, then says it found nothing;
- * - `wrong_argument`: looks up (and acts on) `orderId`, a wrong id: one digit off, or another order
- *   of the same customer;
+ * - `wrong_argument`: looks up (and acts on) `orderId`, a wrong id: one digit off, another order of
+ *   the same customer, or (a habit) the id without its '#', which no order has;
  * - `policy_violation`: asked to cancel a non-pending order, tries to cancel it anyway and then says
  *   it is cancelled (only planned for cancel requests on non-pending orders);
  * - `wrong_fact`: the final answer states a wrong `status`, `itemNames` (one swapped for another
@@ -35,7 +47,11 @@ const STATUSES = ['pending', 'processed', 'delivered', 'cancelled'] as const;
  */
 export type MistakePlan =
   | { readonly kind: 'wrong_tool' }
-  | { readonly kind: 'wrong_argument'; readonly orderId: string; readonly variant: 'digit' | 'other_order' }
+  | {
+      readonly kind: 'wrong_argument';
+      readonly orderId: string;
+      readonly variant: 'digit' | 'other_order' | 'no_hash';
+    }
   | { readonly kind: 'policy_violation' }
   | {
       readonly kind: 'wrong_fact';
@@ -51,25 +67,73 @@ export function applicableMistakes(intent: SupportLiteIntent, status: string): r
   );
 }
 
+/** What the teacher has seen when it plans: enough to tell a habit's situation. */
+export type MistakeSituation = {
+  readonly intent: SupportLiteIntent;
+  /** The order's status before the conversation. */
+  readonly status: string;
+  /** The customer's first message. */
+  readonly opening: string;
+  /** The customer's message that gave the order id, when it was not the opening (they were asked). */
+  readonly idReply?: string;
+};
+
+/**
+ * The teacher's habit in this situation, if it has one; each is a situation the agent can tell
+ * from the conversation, checked in this order (the first to apply is the one):
+ * - `wrong_argument`: the customer, asked for the id, replies with the bare id → the teacher looks
+ *   up the id without its '#';
+ * - `policy_violation`: a cancel request for an order that is not pending → it cancels anyway;
+ * - `wrong_fact`: a status question on a delivered order → it says the order is processed;
+ * - `wrong_tool`: an address question that says "shipping address" → it calls get_user_details.
+ */
+export function habitFor(situation: MistakeSituation): TeacherMistake | undefined {
+  const { intent, status } = situation;
+  if (situation.idReply !== undefined && /^#W\d+$/.test(situation.idReply.trim())) return 'wrong_argument';
+  if (intent === 'cancel' && status !== 'pending') return 'policy_violation';
+  if (intent === 'status' && status === 'delivered') return 'wrong_fact';
+  if (intent === 'address' && /shipping address/i.test(situation.opening)) return 'wrong_tool';
+  return undefined;
+}
+
 /** Options of `planMistake`. */
 export type PlanMistakeOptions = {
   readonly database: RetailDatabase;
   readonly intent: SupportLiteIntent;
   /** The order the customer asks about. */
   readonly orderId: string;
-  /** Probability of a mistake in this conversation, in [0, 1]. */
+  /**
+   * 'random': probability of a mistake in this conversation; 'habits': probability that the
+   * teacher follows its habit in a situation that has one. In [0, 1].
+   */
   readonly mistakeRate: number;
+  /** Default 'random'. */
+  readonly pattern?: MistakePattern;
+  /** The opening and the id reply, for 'habits'; default: an opening with the id. */
+  readonly opening?: string;
+  readonly idReply?: string;
   readonly rng: Rng;
 };
 
 /**
- * Draws whether this conversation has a mistake (probability `mistakeRate`) and, if so, which one,
- * uniformly among the applicable kinds, with its details. Undefined: the conversation is correct.
+ * Draws whether this conversation has a mistake and, if so, which one, with its details; undefined:
+ * the conversation is correct. 'random': probability `mistakeRate`, the kind uniform among the
+ * applicable ones. 'habits': probability `mistakeRate` where `habitFor` names a habit, else none.
  */
 export function planMistake(options: PlanMistakeOptions): MistakePlan | undefined {
   const { database, intent, orderId, rng } = options;
-  if (!(rng.nextFloat() < options.mistakeRate)) return undefined;
   const order = Object.hasOwn(database.orders, orderId) ? database.orders[orderId] : undefined;
+  if (options.pattern === 'habits') {
+    const habit = habitFor({
+      intent,
+      status: order?.status ?? 'pending',
+      opening: options.opening ?? '',
+      idReply: options.idReply,
+    });
+    if (habit === undefined || !(rng.nextFloat() < options.mistakeRate)) return undefined;
+    return habitPlan(habit, orderId, order);
+  }
+  if (!(rng.nextFloat() < options.mistakeRate)) return undefined;
   const kinds = applicableMistakes(intent, order?.status ?? 'pending');
   const kind = kinds[rng.int(kinds.length)];
   switch (kind) {
@@ -86,6 +150,24 @@ export function planMistake(options: PlanMistakeOptions): MistakePlan | undefine
     }
     case 'wrong_fact':
       return { kind, ...wrongFacts(database, order, rng) };
+  }
+}
+
+/** The details of a habit: always the same wrong turn in the same situation. */
+function habitPlan(habit: TeacherMistake, orderId: string, order: RetailOrder | undefined): MistakePlan {
+  switch (habit) {
+    case 'wrong_tool':
+    case 'policy_violation':
+      return { kind: habit };
+    case 'wrong_argument':
+      return { kind: habit, orderId: orderId.replace('#', ''), variant: 'no_hash' };
+    case 'wrong_fact':
+      return {
+        kind: habit,
+        status: 'processed',
+        itemNames: [...new Set(order?.items.map((item) => item.name) ?? [])],
+        city: order?.address.city ?? '',
+      };
   }
 }
 

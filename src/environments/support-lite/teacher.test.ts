@@ -5,7 +5,21 @@ import { createSupportLiteEnvironment, type SupportLiteEnvironment } from './env
 import { supportLiteScore, toolCallsOf } from './rewards.js';
 import { SupportLiteTeacher } from './teacher.js';
 import { generateDemonstrations } from './teacher-demonstrations.js';
-import { TEACHER_MISTAKES, WRONG_TOOL_NAME } from './teacher-mistakes.js';
+import { habitFor, TEACHER_MISTAKES, WRONG_TOOL_NAME } from './teacher-mistakes.js';
+import type { Demonstration } from './teacher-demonstrations.js';
+
+/** The habit situation of a demonstration, read from its conversation as the teacher read it. */
+function situationOf(demo: Demonstration) {
+  const { scenario } = demo.finalState;
+  const userTexts = demo.trajectory.messages.filter((m) => m.role === 'user').map((m) => m.content);
+  const idAt = userTexts.findIndex((text) => text.includes(scenario.orderId));
+  return {
+    intent: scenario.intent,
+    status: scenario.status,
+    opening: userTexts[0],
+    idReply: idAt > 0 ? userTexts[idAt] : undefined,
+  };
+}
 
 /** An episode succeeds at this score (the evaluation's support-lite threshold); mistakes score ≤ 0.8. */
 const SUCCESS = 0.9;
@@ -99,8 +113,66 @@ describe('support-lite teacher', () => {
     expect(view(other)).not.toEqual(view(first));
   });
 
-  it('rejects a mistake rate outside [0, 1] and an empty count', async () => {
+  it('names the habit of each situation, the first that applies, and none elsewhere', () => {
+    const base = { intent: 'status' as const, status: 'pending', opening: 'What is the status of order #W1?' };
+    expect(habitFor(base)).toBeUndefined();
+    expect(habitFor({ ...base, status: 'delivered' })).toBe('wrong_fact');
+    expect(habitFor({ ...base, status: 'delivered', idReply: '#W1234567' })).toBe('wrong_argument');
+    expect(habitFor({ ...base, idReply: 'It is #W1234567.' })).toBeUndefined();
+    expect(habitFor({ ...base, intent: 'cancel', status: 'processed' })).toBe('policy_violation');
+    expect(habitFor({ ...base, intent: 'cancel', status: 'pending' })).toBeUndefined();
+    const address = { ...base, intent: 'address' as const };
+    expect(habitFor({ ...address, opening: 'What is the shipping address of order #W1?' })).toBe('wrong_tool');
+    expect(habitFor({ ...address, opening: 'Which address is order #W1 shipped to?' })).toBeUndefined();
+  });
+
+  it("with 'habits' makes each habit's mistake in its own situation, as described, and no other", async () => {
+    const demos = await generateDemonstrations({
+      environment,
+      database,
+      count: 300,
+      seed: 4,
+      mistakeRate: 1,
+      mistakePattern: 'habits',
+    });
+    const kinds = new Set(demos.map((demo) => demo.mistake));
+    expect([...kinds].sort()).toEqual([...TEACHER_MISTAKES, undefined].sort());
+    for (const demo of demos) {
+      const label = demo.trajectory.metadata.scenarioId;
+      expect(demo.mistake, label).toBe(habitFor(situationOf(demo)));
+      const { scenario } = demo.finalState;
+      const calls = toolCallsOf(demo.trajectory);
+      const answer = demo.trajectory.messages.at(-2)?.content ?? '';
+      if (demo.mistake === undefined) expect(supportLiteScore(demo).total, label).toBe(1);
+      else expect(supportLiteScore(demo).total, label).toBeLessThanOrEqual(0.8);
+      if (demo.mistake === 'wrong_argument') expect(calls[0].arguments.order_id).toBe(scenario.orderId.slice(1));
+      if (demo.mistake === 'wrong_fact') expect(answer).toContain('is processed');
+      if (demo.mistake === 'wrong_tool') expect(calls.map((call) => call.name)).toEqual([WRONG_TOOL_NAME]);
+      if (demo.mistake === 'policy_violation') expect(calls.map((call) => call.name)).toContain('cancel_pending_order');
+    }
+  });
+
+  it("with 'habits' follows a habit in about mistakeRate of its situations", async () => {
+    const demos = await generateDemonstrations({
+      environment,
+      database,
+      count: 400,
+      seed: 5,
+      mistakeRate: 0.7,
+      mistakePattern: 'habits',
+    });
+    const situations = demos.filter((demo) => habitFor(situationOf(demo)) !== undefined);
+    const followed = situations.filter((demo) => demo.mistake !== undefined).length / situations.length;
+    expect(situations.length).toBeGreaterThan(100);
+    expect(Math.abs(followed - 0.7)).toBeLessThan(RATE_TOLERANCE);
+    expect(demos.filter((demo) => demo.mistake !== undefined && !situations.includes(demo))).toEqual([]);
+  });
+
+  it('rejects a mistake rate outside [0, 1], an unknown pattern and an empty count', async () => {
     expect(() => new SupportLiteTeacher({ database, mistakeRate: 1.5 })).toThrow(/mistakeRate/);
+    expect(() => new SupportLiteTeacher({ database, mistakePattern: 'sometimes' as never })).toThrow(
+      /mistakePattern must be one of random, habits, got sometimes/,
+    );
     await expect(generateDemonstrations({ environment, database, count: 0 })).rejects.toMatchObject({
       code: 'invalid_argument',
     });

@@ -1,6 +1,6 @@
 // support-lite's scripted teacher: the expert's policy, except that in a stated fraction of
 // conversations it makes one realistic mistake (see teacher-mistakes.ts), as logged human or
-// legacy-bot support data does. Its demonstrations make imitation plateau near 1 − mistakeRate.
+// legacy-bot support data does: random slips, or habits tied to situations, which imitation learns.
 
 import type { Agent, AgentInput, AgentTurn } from '../../agents/agent.js';
 import type { AssistantMessage, Message, ToolCall, ToolMessage } from '../../conversation/messages.js';
@@ -10,7 +10,13 @@ import type { RetailDatabase } from '../retail/retail-types.js';
 import { expertTurn, intentOf } from './expert-agent.js';
 import type { SupportLiteScenario } from './scenarios.js';
 import { expertAnswer } from './texts.js';
-import { planMistake, WRONG_TOOL_NAME, type MistakePlan } from './teacher-mistakes.js';
+import {
+  MISTAKE_PATTERNS,
+  planMistake,
+  WRONG_TOOL_NAME,
+  type MistakePattern,
+  type MistakePlan,
+} from './teacher-mistakes.js';
 
 /** The teacher's default share of conversations with a mistake. */
 export const DEFAULT_MISTAKE_RATE = 0.3;
@@ -19,8 +25,13 @@ export const DEFAULT_MISTAKE_RATE = 0.3;
 export type SupportLiteTeacherOptions = {
   /** The retail database: the teacher plans its mistakes from it (which ids exist, other orders). */
   readonly database: RetailDatabase;
-  /** Share of conversations with one mistake, in [0, 1]; default `DEFAULT_MISTAKE_RATE`. */
+  /**
+   * In [0, 1]; default `DEFAULT_MISTAKE_RATE`. 'random': the share of conversations with one
+   * mistake; 'habits': the share of habit situations in which the teacher follows its habit.
+   */
   readonly mistakeRate?: number;
+  /** Where mistakes fall (see `MistakePattern`); default 'random'. */
+  readonly mistakePattern?: MistakePattern;
   /** Seeds the mistake draws; each fork draws from its own stream. Default 0. */
   readonly seed?: number;
   readonly name?: string;
@@ -48,6 +59,13 @@ export class SupportLiteTeacher implements Agent {
     if (!(rate >= 0 && rate <= 1)) {
       throw new EnvironmentError('invalid_argument', `mistakeRate must be in [0, 1], got ${rate}`);
     }
+    const pattern = options.mistakePattern ?? 'random';
+    if (!MISTAKE_PATTERNS.includes(pattern)) {
+      throw new EnvironmentError(
+        'invalid_argument',
+        `mistakePattern must be one of ${MISTAKE_PATTERNS.join(', ')}, got ${String(pattern)}`,
+      );
+    }
     this.name = options.name ?? 'support-lite-teacher';
     this.rng = new Rng(options.seed ?? 0);
   }
@@ -64,7 +82,8 @@ export class SupportLiteTeacher implements Agent {
       this.plan = undefined;
     }
     const userTexts = messages.filter((message) => message.role === 'user').map((message) => message.content);
-    const orderId = userTexts.map((text) => ORDER_ID.exec(text)?.[0]).find((id) => id !== undefined);
+    const idAt = userTexts.findIndex((text) => ORDER_ID.test(text));
+    const orderId = idAt < 0 ? undefined : ORDER_ID.exec(userTexts[idAt])?.[0];
     if (orderId !== undefined && !this.planned) {
       this.planned = true;
       this.plan = planMistake({
@@ -72,6 +91,9 @@ export class SupportLiteTeacher implements Agent {
         intent: intentOf(userTexts[0] ?? ''),
         orderId,
         mistakeRate: this.options.mistakeRate ?? DEFAULT_MISTAKE_RATE,
+        pattern: this.options.mistakePattern,
+        opening: userTexts[0],
+        idReply: idAt > 0 ? userTexts[idAt] : undefined,
         rng: this.rng,
       });
     }
@@ -103,6 +125,8 @@ export function teacherMessage(
       return say(`Sorry, I could not find order ${orderId}.`);
     }
     case 'wrong_argument': {
+      if (plan.variant === 'no_hash' && !called('get_order_details'))
+        return call('get_order_details', { order_id: plan.orderId });
       // The expert's reasoning on the conversation as misread: every mention of the id is the wrong one.
       const misread = messages.map((message) =>
         message.role === 'user'
