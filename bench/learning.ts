@@ -2,16 +2,20 @@
 // demonstrations, then GRPO on the verifiable reward, against an SFT-only baseline trained for the
 // same wall time. Held-out success for both, per seed; written to benchmark_results/learning.json.
 // The two arms of a seed run side by side, each a CLI process with one ONNX Runtime thread (one of
-// the machine's two cores each), so a seed takes one arm's budget of wall time.
+// the machine's two cores each), so a seed takes one arm's budget of wall time. By default each arm
+// starts from scratch (the baseline is one uninterrupted SFT schedule); with --shared-warm-start the
+// warm start runs once (or is given, --warm-starts) and both arms continue from it, GRPO or SFT.
 // Usage: npm run bench:learning [-- --seeds 0,1,2 --arm-seconds 840 --sft-seconds 360 --eval-tasks 100
 //   --width 64 --layers 2 --heads 2 --previous-token-embedding --curriculum-share 0.5
 //   --curriculum-copy-weight 20 --curriculum-fragments lookup --sft-lr 0.003
-//   --micro-batch-size 8 --groups 4 --group-size 8 --grpo-lr 2e-5]
+//   --mistake-rate 0.3 --mistake-pattern random|habits
+//   --shared-warm-start [--warm-starts ckpt0,ckpt1,ckpt2]
+//   --micro-batch-size 8 --groups 4 --group-size 8 --grpo-lr 2e-5 --temperature 1]
 
 import { spawn } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const args = process.argv.slice(2);
@@ -27,6 +31,11 @@ const sftSeconds = Number(option('sft-seconds', '360'));
 const evalTasks = option('eval-tasks', '100');
 const demos = option('demos', '2000');
 const mistakeRate = option('mistake-rate', '0.3');
+const mistakePattern = option('mistake-pattern', 'random');
+/** Both arms continue from one warm start (run once per seed, or given by --warm-starts). */
+const sharedWarmStart = args.includes('--shared-warm-start');
+/** Warm-start checkpoints made beforehand, one per seed, in --seeds order (with --shared-warm-start). */
+const givenWarmStarts = args.includes('--warm-starts') ? option('warm-starts', '').split(',') : undefined;
 const model = [
   '--width',
   option('width', '64'),
@@ -57,7 +66,18 @@ const grpoRecipe = [
   '--group-size',
   option('group-size', '8'),
   ...(args.includes('--grpo-lr') ? ['--learning-rate', option('grpo-lr', '')] : []),
+  ...(args.includes('--temperature') ? ['--temperature', option('temperature', '')] : []),
 ];
+if (givenWarmStarts !== undefined && (!sharedWarmStart || givenWarmStarts.length !== seeds.length)) {
+  throw new Error(
+    `--warm-starts needs --shared-warm-start and one checkpoint per seed (${seeds.length}), got ${givenWarmStarts.length}`,
+  );
+}
+for (const checkpoint of givenWarmStarts ?? []) {
+  await access(checkpoint).catch(() => {
+    throw new Error(`--warm-starts: no checkpoint at ${checkpoint}`);
+  });
+}
 const outDir = option('out', 'benchmark_results');
 const runsDir = join(outDir, 'learning-runs');
 
@@ -90,8 +110,17 @@ function printed(output: string, label: string): string {
   return line.slice(label.length + 1).trim();
 }
 
-/** SFT for `seconds`, the first `curriculumSeconds` of them on the copy curriculum; returns the checkpoint. */
-async function sft(seed: number, seconds: number, curriculumSeconds: number, name: string): Promise<string> {
+/**
+ * SFT for `seconds`, the first `curriculumSeconds` of them on the copy curriculum, from scratch or
+ * from `initCheckpoint`; returns the checkpoint.
+ */
+async function sft(
+  seed: number,
+  seconds: number,
+  curriculumSeconds: number,
+  name: string,
+  initCheckpoint?: string,
+): Promise<string> {
   const out = await cli([
     'sft',
     '--seed',
@@ -100,7 +129,9 @@ async function sft(seed: number, seconds: number, curriculumSeconds: number, nam
     demos,
     '--mistake-rate',
     mistakeRate,
-    ...model,
+    '--mistake-pattern',
+    mistakePattern,
+    ...(initCheckpoint === undefined ? model : ['--init-checkpoint', initCheckpoint]),
     ...sftRecipe,
     '--curriculum-share',
     String(curriculumSeconds / seconds),
@@ -192,7 +223,43 @@ const curriculumSeconds = curriculumShare * sftSeconds;
 const loadAtStart = os.loadavg();
 await mkdir(runsDir, { recursive: true });
 const rows = [];
-for (const seed of seeds) {
+/** The seconds an `sft` run was given, from the config.json beside its checkpoint. */
+async function sftRunSeconds(checkpoint: string): Promise<number> {
+  const config = JSON.parse(await readFile(join(dirname(checkpoint), 'config.json'), 'utf8')) as {
+    config?: { seconds?: number };
+    seconds?: number;
+  };
+  const seconds = config.config?.seconds ?? config.seconds;
+  if (typeof seconds !== 'number' || seconds <= 0) {
+    throw new Error(`--warm-starts: ${checkpoint}'s config.json states no positive "seconds" budget`);
+  }
+  return seconds;
+}
+
+/** Both arms of a seed from one warm start: GRPO, and SFT continued, side by side for the rest of the budget. */
+async function sharedArms(seed: number, index: number) {
+  const start = performance.now();
+  const given = givenWarmStarts?.[index];
+  const warmStart = given ?? (await sft(seed, sftSeconds, curriculumSeconds, `seed-${seed}-sft`));
+  const warmStartSeconds = given === undefined ? since(start) : await sftRunSeconds(given);
+  const armStart = performance.now();
+  const rest = armSeconds - warmStartSeconds;
+  if (rest <= 0) throw new Error(`seed ${seed}: the warm start (${warmStartSeconds} s) leaves no arm budget`);
+  const [grpoArm, baselineArm] = await Promise.all([
+    grpo(seed, warmStart, rest).then((trained) => ({ ...trained, seconds: since(armStart) })),
+    sft(seed, rest, 0, `seed-${seed}-sft-only`, warmStart).then((checkpoint) => ({
+      checkpoint,
+      seconds: since(armStart),
+    })),
+  ]);
+  return {
+    grpoArm: { warmStart, warmStartSeconds, ...grpoArm, wallSeconds: warmStartSeconds + grpoArm.seconds },
+    baselineArm: { checkpoint: baselineArm.checkpoint, wallSeconds: warmStartSeconds + baselineArm.seconds },
+  };
+}
+
+/** Each arm from scratch, side by side: warm start then GRPO, and one uninterrupted SFT run. */
+async function separateArms(seed: number) {
   const start = performance.now();
   const [grpoArm, baselineArm] = await Promise.all([
     (async () => {
@@ -206,6 +273,11 @@ for (const seed of seeds) {
       return { checkpoint, wallSeconds: since(start) };
     })(),
   ]);
+  return { grpoArm, baselineArm };
+}
+
+for (const [index, seed] of seeds.entries()) {
+  const { grpoArm, baselineArm } = sharedWarmStart ? await sharedArms(seed, index) : await separateArms(seed);
   const evaluations = {
     warmStart: await heldOut(grpoArm.warmStart, seed, join(runsDir, `seed-${seed}-warm-start.json`)),
     sftOnly: await heldOut(baselineArm.checkpoint, seed, join(runsDir, `seed-${seed}-sft-only.json`)),
@@ -234,6 +306,9 @@ const result = {
   setup: {
     demos: Number(demos),
     mistakeRate: Number(mistakeRate),
+    mistakePattern,
+    warmStart: sharedWarmStart ? (givenWarmStarts === undefined ? 'shared' : 'given') : 'separate',
+    givenWarmStarts,
     armSeconds,
     sftSeconds,
     curriculumSeconds,

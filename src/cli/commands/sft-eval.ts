@@ -69,7 +69,8 @@ export async function evaluateSftModel(options: SftEvaluationOptions): Promise<S
     }),
   );
   const teacherSummary = await run(
-    (seed) => new SupportLiteTeacher({
+    (seed) =>
+      new SupportLiteTeacher({
         database: world.database,
         mistakeRate: options.mistakeRate,
         mistakePattern: options.mistakePattern,

@@ -163,10 +163,49 @@ describe('stateset-agents sft', () => {
     expect(withData.stderr).toMatch(/--curriculum-share needs teacher demonstrations/);
   });
 
+  it("--mistake-pattern habits puts the teacher's mistakes only in its habit situations", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sft-cli-'));
+    const run = (pattern: string) =>
+      cli([
+        'sft',
+        ...TINY.slice(0, -2),
+        '--context',
+        '1280',
+        '--demos',
+        '40',
+        '--steps',
+        '1',
+        '--mistake-rate',
+        '1',
+        '--mistake-pattern',
+        pattern,
+        '--eval-episodes',
+        '0',
+        '--out',
+        dir,
+      ]);
+    const [random, habits] = [await run('random'), await run('habits')];
+    expect(random.stdout).toMatch(
+      /40 support-lite teacher demonstrations \(train split, 40 with a mistake, random rate 1\)/,
+    );
+    const mistakes = Number(/, (\d+) with a mistake, habits rate 1\)/.exec(habits.stdout)?.[1]);
+    expect(mistakes).toBeGreaterThan(0);
+    expect(mistakes).toBeLessThan(40);
+    const demosFile = /^demos: +(.+)$/m.exec(habits.stdout)![1];
+    const labels = readFileSync(demosFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { metadata: { teacherMistake: string } }).metadata.teacherMistake);
+    expect(labels.filter((label) => label !== 'none')).toHaveLength(mistakes);
+  });
+
   it('rejects invalid flags, naming them', async () => {
     const rate = await cli(['sft', '--mistake-rate', '1.5']);
     expect(rate.code).toBe(1);
     expect(rate.stderr).toMatch(/flag --mistake-rate/);
+    const pattern = await cli(['sft', '--mistake-pattern', 'often']);
+    expect(pattern.code).toBe(1);
+    expect(pattern.stderr).toMatch(/flag --mistake-pattern/);
     const unknown = await cli(['sft', '--lr', '0.1']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/unknown flag --lr/);

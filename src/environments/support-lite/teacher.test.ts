@@ -114,7 +114,11 @@ describe('support-lite teacher', () => {
   });
 
   it('names the habit of each situation, the first that applies, and none elsewhere', () => {
-    const base = { intent: 'status' as const, status: 'pending', opening: 'What is the status of order #W1?' };
+    const base = {
+      intent: 'status' as const,
+      status: 'pending',
+      opening: 'What is the status of order #W1?',
+    };
     expect(habitFor(base)).toBeUndefined();
     expect(habitFor({ ...base, status: 'delivered' })).toBe('wrong_fact');
     expect(habitFor({ ...base, status: 'delivered', idReply: '#W1234567' })).toBe('wrong_argument');
@@ -122,7 +126,9 @@ describe('support-lite teacher', () => {
     expect(habitFor({ ...base, intent: 'cancel', status: 'processed' })).toBe('policy_violation');
     expect(habitFor({ ...base, intent: 'cancel', status: 'pending' })).toBeUndefined();
     const address = { ...base, intent: 'address' as const };
-    expect(habitFor({ ...address, opening: 'What is the shipping address of order #W1?' })).toBe('wrong_tool');
+    expect(habitFor({ ...address, opening: 'What is the shipping address of order #W1?' })).toBe(
+      'wrong_tool',
+    );
     expect(habitFor({ ...address, opening: 'Which address is order #W1 shipped to?' })).toBeUndefined();
   });
 
@@ -145,10 +151,12 @@ describe('support-lite teacher', () => {
       const answer = demo.trajectory.messages.at(-2)?.content ?? '';
       if (demo.mistake === undefined) expect(supportLiteScore(demo).total, label).toBe(1);
       else expect(supportLiteScore(demo).total, label).toBeLessThanOrEqual(0.8);
-      if (demo.mistake === 'wrong_argument') expect(calls[0].arguments.order_id).toBe(scenario.orderId.slice(1));
+      if (demo.mistake === 'wrong_argument')
+        expect(calls[0].arguments.order_id).toBe(scenario.orderId.slice(1));
       if (demo.mistake === 'wrong_fact') expect(answer).toContain('is processed');
       if (demo.mistake === 'wrong_tool') expect(calls.map((call) => call.name)).toEqual([WRONG_TOOL_NAME]);
-      if (demo.mistake === 'policy_violation') expect(calls.map((call) => call.name)).toContain('cancel_pending_order');
+      if (demo.mistake === 'policy_violation')
+        expect(calls.map((call) => call.name)).toContain('cancel_pending_order');
     }
   });
 
