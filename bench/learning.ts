@@ -225,13 +225,14 @@ await mkdir(runsDir, { recursive: true });
 const rows = [];
 /** The seconds an `sft` run was given, from the config.json beside its checkpoint. */
 async function sftRunSeconds(checkpoint: string): Promise<number> {
-  const config = JSON.parse(await readFile(join(dirname(checkpoint), 'config.json'), 'utf8')) as {
-    config?: { seconds?: number };
-    seconds?: number;
+  const file = join(dirname(checkpoint), 'config.json');
+  const saved = JSON.parse(await readFile(file, 'utf8')) as {
+    command?: string;
+    options?: { seconds?: number };
   };
-  const seconds = config.config?.seconds ?? config.seconds;
-  if (typeof seconds !== 'number' || seconds <= 0) {
-    throw new Error(`--warm-starts: ${checkpoint}'s config.json states no positive "seconds" budget`);
+  const seconds = saved.options?.seconds;
+  if (saved.command !== 'sft' || typeof seconds !== 'number' || seconds <= 0) {
+    throw new Error(`--warm-starts: ${file} is not that of an sft run with a --seconds budget`);
   }
   return seconds;
 }
