@@ -79,7 +79,8 @@ for (const checkpoint of givenWarmStarts ?? []) {
   });
 }
 const outDir = option('out', 'benchmark_results');
-const runsDir = join(outDir, 'learning-runs');
+/** This run's folders, under a timestamp, so that runs never collide with an earlier one's. */
+const runsDir = join(outDir, 'learning-runs', new Date().toISOString().replace(/[:.]/g, '-'));
 
 const cliMain = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
