@@ -223,7 +223,7 @@ const since = (start: number) => (performance.now() - start) / 1000;
 const curriculumSeconds = curriculumShare * sftSeconds;
 const loadAtStart = os.loadavg();
 await mkdir(runsDir, { recursive: true });
-const rows = [];
+
 /** The seconds an `sft` run was given, from the config.json beside its checkpoint. */
 async function sftRunSeconds(checkpoint: string): Promise<number> {
   const file = join(dirname(checkpoint), 'config.json');
@@ -278,6 +278,7 @@ async function separateArms(seed: number) {
   return { grpoArm, baselineArm };
 }
 
+const rows = [];
 for (const [index, seed] of seeds.entries()) {
   const { grpoArm, baselineArm } = sharedWarmStart ? await sharedArms(seed, index) : await separateArms(seed);
   const evaluations = {
