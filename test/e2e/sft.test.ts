@@ -64,7 +64,7 @@ describe('stateset-agents sft on support-lite', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(
-      /on 24 support-lite teacher demonstrations \(train split, \d+ with a mistake, rate 0\.5\)/,
+      /on 24 support-lite teacher demonstrations \(train split, \d+ with a mistake, random rate 0\.5\)/,
     );
     const path = (label: string) => new RegExp(`^${label}: +(.+)$`, 'm').exec(run.stdout)![1];
 
