@@ -113,6 +113,14 @@ export const SftConfigSchema = z
         'Training time budget: alone, the run takes the steps that fit and the schedule decays over them; with --steps or --epochs, an early stop. 0: none.',
       ),
     batchSize: z.number().int().positive().default(8).describe('Conversations per optimiser step.'),
+    toolCopyWeight: z
+      .number()
+      .min(1)
+      .max(1000)
+      .default(1)
+      .describe(
+        'Loss weight of the assistant tokens that repeat text of a tool result in the same conversation (the facts an answer copies: a status, an address, item names, the id); every other assistant token weighs 1.',
+      ),
     curriculumShare: z
       .number()
       .min(0)

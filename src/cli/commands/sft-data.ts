@@ -2,6 +2,7 @@
 // (each labelled with its mistake), as token sequences.
 
 import type { ChatRenderer } from '../../conversation/chat-renderer.js';
+import type { Message } from '../../conversation/messages.js';
 import type { TokenSequence } from '../../conversation/token-sequence.js';
 import type { ToolDefinition } from '../../conversation/tool-definition.js';
 import type { Trajectory } from '../../conversation/trajectory.js';
@@ -10,6 +11,7 @@ import type { SupportLiteEnvironment } from '../../environments/support-lite/env
 import { generateDemonstrations } from '../../environments/support-lite/teacher-demonstrations.js';
 import { readChatJsonl } from '../../training/chat-dataset.js';
 import { tokenizeChatExamples } from '../../training/chat-dataset-tokens.js';
+import { weighToolCopies } from '../../training/tool-copy-weights.js';
 import type { SftConfig } from './sft-config.js';
 
 /** The support-lite environment and the database it was built on. */
@@ -39,11 +41,25 @@ export type LoadSftDataOptions = {
 /** Reads `--data`, or generates `--demos` teacher demonstrations on the train split. */
 export async function loadSftData(options: LoadSftDataOptions): Promise<SftData> {
   const { config, renderer, world } = options;
+  let copied = 0;
+  const weighCopies = (sequences: readonly TokenSequence[], messages: readonly (readonly Message[])[]) =>
+    sequences.map((sequence, index) => {
+      const weighted = weighToolCopies(sequence, messages[index], renderer.tokenizer, config.toolCopyWeight);
+      copied += weighted.mask.filter((weight, at) => weight !== sequence.mask[at]).length;
+      return weighted;
+    });
+  const copies = () =>
+    config.toolCopyWeight === 1
+      ? ''
+      : `; ${copied.toLocaleString('en-US')} tokens copied from tool results weigh ${config.toolCopyWeight}`;
   if (config.data !== '') {
     const examples = await readChatJsonl({ path: config.data });
     return {
-      sequences: tokenizeChatExamples({ renderer, examples, formatTools: options.formatTools }),
-      description: `${examples.length.toLocaleString('en-US')} conversations from ${config.data}`,
+      sequences: weighCopies(
+        tokenizeChatExamples({ renderer, examples, formatTools: options.formatTools }),
+        examples.map((example) => example.messages),
+      ),
+      description: `${examples.length.toLocaleString('en-US')} conversations from ${config.data}${copies()}`,
     };
   }
   if (world === undefined) throw new Error('teacher demonstrations need the support-lite environment');
@@ -58,18 +74,21 @@ export async function loadSftData(options: LoadSftDataOptions): Promise<SftData>
   });
   const mistakes = demonstrations.filter((demonstration) => demonstration.mistake !== undefined).length;
   return {
-    sequences: tokenizeChatExamples({
-      renderer,
-      // The tools as the policy agent shows them, so the demonstrations render as its own conversations.
-      examples: demonstrations.map((demonstration) => ({
-        messages: demonstration.trajectory.messages,
-        tools: world.environment.tools,
-      })),
-      formatTools: options.formatTools,
-    }),
+    sequences: weighCopies(
+      tokenizeChatExamples({
+        renderer,
+        // The tools as the policy agent shows them, so the demonstrations render as its own conversations.
+        examples: demonstrations.map((demonstration) => ({
+          messages: demonstration.trajectory.messages,
+          tools: world.environment.tools,
+        })),
+        formatTools: options.formatTools,
+      }),
+      demonstrations.map((demonstration) => demonstration.trajectory.messages),
+    ),
     description:
       `${demonstrations.length.toLocaleString('en-US')} ${config.env} teacher demonstrations ` +
-      `(train split, ${mistakes} with a mistake, ${config.mistakePattern} rate ${config.mistakeRate})`,
+      `(train split, ${mistakes} with a mistake, ${config.mistakePattern} rate ${config.mistakeRate})${copies()}`,
     demonstrations: demonstrations.map((demonstration) => demonstration.trajectory),
   };
 }

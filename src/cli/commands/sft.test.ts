@@ -199,6 +199,51 @@ describe('stateset-agents sft', () => {
     expect(labels.filter((label) => label !== 'none')).toHaveLength(mistakes);
   });
 
+  it('--tool-copy-weight weighs the answer tokens that repeat a tool result, and says how many', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sft-cli-'));
+    const data = join(dir, 'tools.jsonl');
+    const line = JSON.stringify({
+      messages: [
+        { role: 'user', content: 'Where is order #W1?' },
+        {
+          role: 'assistant',
+          content: '',
+          tool_calls: [
+            { id: 'c0', type: 'function', function: { name: 'find', arguments: '{"order_id":"#W1"}' } },
+          ],
+        },
+        { role: 'tool', tool_call_id: 'c0', content: 'order #W1 | address: 12 Oak Road, Austin' },
+        { role: 'assistant', content: 'It ships to 12 Oak Road, Austin.' },
+      ],
+    });
+    writeFileSync(data, `${line}\n`);
+    const run = (weight: string) =>
+      cli([
+        'sft',
+        '--data',
+        data,
+        ...TINY,
+        '--steps',
+        '1',
+        '--eval-episodes',
+        '0',
+        '--tool-copy-weight',
+        weight,
+        '--out',
+        dir,
+      ]);
+    const weighted = await run('10');
+    expect(weighted.stderr).toBe('');
+    // " 12 Oak Road, Austin" and the "order" of order_id are copied; "It ships to" and "." are not.
+    expect(weighted.stdout).toContain('1 conversations from');
+    expect(weighted.stdout).toMatch(/; 25 tokens copied from tool results weigh 10/);
+    const plain = await run('1');
+    expect(plain.stdout).not.toMatch(/copied from tool results/);
+    const bad = await run('0.5');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/flag --tool-copy-weight/);
+  });
+
   it('rejects invalid flags, naming them', async () => {
     const rate = await cli(['sft', '--mistake-rate', '1.5']);
     expect(rate.code).toBe(1);
