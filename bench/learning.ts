@@ -6,7 +6,7 @@
 // starts from scratch (the baseline is one uninterrupted SFT schedule); with --shared-warm-start the
 // warm start runs once (or is given, --warm-starts) and both arms continue from it, GRPO or SFT.
 // Usage: npm run bench:learning [-- --seeds 0,1,2 --arm-seconds 840 --sft-seconds 360 --eval-tasks 100
-//   --width 64 --layers 2 --heads 2 --previous-token-embedding --curriculum-share 0.5
+//   --width 64 --layers 2 --heads 2 --previous-token-embedding --previous-tokens 1 --curriculum-share 0.5
 //   --curriculum-copy-weight 20 --curriculum-fragments lookup --sft-lr 0.003 --tool-copy-weight 1
 //   --mistake-rate 0.3 --mistake-pattern random|habits
 //   --shared-warm-start [--warm-starts ckpt0,ckpt1,ckpt2]
@@ -45,6 +45,7 @@ const model = [
   option('heads', '2'),
   // Both arms alike: x_t = E[tok_t] + E_prev[tok_{t−1}], a shortcut to copying (GRPO inherits it).
   ...(args.includes('--previous-token-embedding') ? ['--previous-token-embedding'] : []),
+  ...(args.includes('--previous-tokens') ? ['--previous-tokens', option('previous-tokens', '1')] : []),
 ];
 /** Share of the warm start spent on the copy curriculum; the baseline's curriculum is as long in seconds. */
 const curriculumShare = Number(option('curriculum-share', '0.5'));

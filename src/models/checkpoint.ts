@@ -72,18 +72,20 @@ export async function loadCheckpoint(
       `${path} is not a stateset-agents checkpoint (format "${metadata.format ?? 'missing'}")`,
     );
   }
-  // Checkpoints written before `qkvBias` / `previousTokenEmbedding` existed lack them: both were off
-  // (and a model without the previous-token embedding still writes no key, so its file is unchanged).
+  // Checkpoints written before `qkvBias` / `previousTokenEmbedding` / `previousTokens` existed lack
+  // them: off, off and 1 (and a model at those values still writes no key, so its file is unchanged).
   const stored = parseJson<
-    Omit<TransformerConfig, 'qkvBias' | 'previousTokenEmbedding'> & {
+    Omit<TransformerConfig, 'qkvBias' | 'previousTokenEmbedding' | 'previousTokens'> & {
       qkvBias?: boolean;
       previousTokenEmbedding?: boolean;
+      previousTokens?: number;
     }
   >(metadata.config, 'config', path);
   const config: TransformerConfig = {
     ...stored,
     qkvBias: stored.qkvBias ?? false,
     previousTokenEmbedding: stored.previousTokenEmbedding ?? false,
+    previousTokens: stored.previousTokens ?? 1,
   };
   const differences = Object.keys({ ...config, ...expected }).filter(
     (key) =>
@@ -170,9 +172,15 @@ function parseJson<T>(text: string | undefined, field: string, path: string): T 
   }
 }
 
-/** The config as written: `previousTokenEmbedding` only when on, so files of other models are unchanged. */
+/**
+ * The config as written: `previousTokenEmbedding` only when on and `previousTokens` only when above
+ * 1, so files of other models are unchanged.
+ */
 function storedConfig(config: TransformerConfig): Partial<TransformerConfig> {
-  if (config.previousTokenEmbedding) return config;
-  const { previousTokenEmbedding: _off, ...rest } = config;
-  return rest;
+  const { previousTokenEmbedding, previousTokens, ...rest } = config;
+  return {
+    ...rest,
+    ...(previousTokenEmbedding ? { previousTokenEmbedding } : {}),
+    ...(previousTokens !== 1 ? { previousTokens } : {}),
+  };
 }

@@ -11,7 +11,10 @@ import { declareParameters, lmHead, transformerForward, type LoraBranch } from '
 /** Name of the int64 scalar that seeds LoRA dropout masks in training graphs. */
 export const DROPOUT_SEED_INPUT = 'dropoutSeed';
 
-/** Name of the (B, 1) int64 decode input holding the token before `tokens`, for `previousTokenEmbedding` models. */
+/**
+ * Name of the (B, N) int64 decode input holding the N = `previousTokens` tokens before `tokens`
+ * (column k − 1: k places back), for `previousTokenEmbedding` models.
+ */
 export const PREVIOUS_TOKENS_INPUT = 'previousTokens';
 
 /** Options shared by the graph builders. */
@@ -93,7 +96,7 @@ export function buildPrefillGraph(config: TransformerConfig, options: LmGraphOpt
 /**
  * One decode step: `tokens` and `positions` (B, 1), additive `bias` (B, 1, 1, S) over the cache
  * slots, and each layer's `pastKeys.i` / `pastValues.i` (B, K, S, D); with `previousTokenEmbedding`,
- * also `previousTokens` (B, 1), the token before each of `tokens`. Outputs `logits` (B, V) and the
+ * also `previousTokens` (B, N), the N tokens before each of `tokens`, nearest first. Outputs `logits` (B, V) and the
  * step's `keys.i` / `values.i` (B, K, 1, D) for the caller to write into its cache.
  */
 export function buildDecodeGraph(config: TransformerConfig, options: LmGraphOptions = {}): Graph {
@@ -104,7 +107,7 @@ export function buildDecodeGraph(config: TransformerConfig, options: LmGraphOpti
   const tokens = graph.input('tokens', 'int64', ['B', 1]);
   const positions = graph.input('positions', 'int64', ['B', 1]);
   const previousTokens = config.previousTokenEmbedding
-    ? graph.input(PREVIOUS_TOKENS_INPUT, 'int64', ['B', 1])
+    ? graph.input(PREVIOUS_TOKENS_INPUT, 'int64', ['B', config.previousTokens])
     : undefined;
   const bias = graph.input('bias', 'float32', ['B', 1, 1, 'S']);
   const pastKeys: Value[] = [];

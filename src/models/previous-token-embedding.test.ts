@@ -19,7 +19,12 @@ import { buildLogprobGraph } from './lm-graphs.js';
 import { sample } from './sampler.js';
 import { tinyLlamaConfig } from './test-support/lora-models.js';
 import { resolveTransformerConfig, type TransformerConfig } from './transformer-config.js';
-import { initParameters, parameterSpecs, type ParameterSet } from './transformer-params.js';
+import {
+  initParameters,
+  parameterSpecs,
+  previousTokenTable,
+  type ParameterSet,
+} from './transformer-params.js';
 
 /** ONNX Runtime (float32) against the float64 reference executor, and cached against full decoding. */
 const ONNX_TOLERANCE = 1e-4;
@@ -38,6 +43,8 @@ const GPT2_STYLE = resolveTransformerConfig({
   previousTokenEmbedding: true,
 });
 const LLAMA_STYLE = tinyLlamaConfig({ previousTokenEmbedding: true });
+/** Tokens t − 1, t − 2 and t − 3 embedded. */
+const THREE_BACK = { ...GPT2_STYLE, previousTokens: 3 };
 const SEQUENCES = [
   [3, 17, 5, 29, 11, 8, 36, 2, 20],
   [7, 1, 30, 12],
@@ -59,12 +66,14 @@ function modelOf(config: TransformerConfig, parameters: ParameterSet): LanguageM
   return model;
 }
 
-/** Parameters whose prev_embed rows are large enough to move the logprobs visibly. */
+/** Parameters whose previous-token tables have rows large enough to move the logprobs visibly. */
 function parametersOf(config: TransformerConfig, seed: number): ParameterSet {
   const parameters = initParameters(config, seed);
-  const table = parameters.get('prev_embed.weight')!;
   const rng = new Rng(seed + 100);
-  for (let i = 0; i < table.length; i++) table[i] = 0.5 * rng.normal();
+  for (let k = 1; k <= config.previousTokens; k++) {
+    const table = parameters.get(previousTokenTable(k))!;
+    for (let i = 0; i < table.length; i++) table[i] = 0.5 * rng.normal();
+  }
   return parameters;
 }
 
@@ -80,6 +89,40 @@ describe('previousTokenEmbedding', () => {
     expect(parameterSpecs({ ...GPT2_STYLE, previousTokenEmbedding: false }).map((s) => s.name)).toEqual(
       specs.map((s) => s.name).filter((name) => name !== 'prev_embed.weight'),
     );
+  });
+
+  it('previousTokens N adds a table per token back, prev_embed then prev_embed_2 … prev_embed_N', () => {
+    expect(
+      parameterSpecs(THREE_BACK)
+        .slice(0, 4)
+        .map((spec) => [spec.name, spec.shape]),
+    ).toEqual([
+      ['embed.weight', [40, 16]],
+      ['prev_embed.weight', [40, 16]],
+      ['prev_embed_2.weight', [40, 16]],
+      ['prev_embed_3.weight', [40, 16]],
+    ]);
+  });
+
+  it('row v of the table k back reaches only the positions k after a v, and none below k', async () => {
+    const sequence = SEQUENCES[0];
+    const parameters = parametersOf(THREE_BACK, 3);
+    const [base] = await modelOf(THREE_BACK, parameters).logprobs([sequence]);
+    for (const k of [2, 3]) {
+      const j = 1;
+      const moved = new Map(parameters);
+      const table = Float32Array.from(parameters.get(previousTokenTable(k))!);
+      const rng = new Rng(k);
+      for (let c = 0; c < 16; c++) table[sequence[j] * 16 + c] += rng.normal();
+      moved.set(previousTokenTable(k), table);
+      const [after] = await modelOf(THREE_BACK, moved).logprobs([sequence]);
+      // The first position that sees row sequence[j] of table k is j + k.
+      after.forEach((lp, t) => {
+        const delta = Math.abs(lp - base[t]);
+        if (t < j + k) expect(delta, `k ${k} t ${t}`).toBe(0);
+        else if (t === j + k) expect(delta, `k ${k} t ${t}`).toBeGreaterThan(1e-3);
+      });
+    }
   });
 
   it('a zero table computes exactly the model without the feature', async () => {
@@ -116,6 +159,7 @@ describe('previousTokenEmbedding', () => {
   for (const [style, config] of [
     ['GPT-2 style', GPT2_STYLE],
     ['Llama style', LLAMA_STYLE],
+    ['three tokens back', THREE_BACK],
   ] as const) {
     it(`${style}: ONNX Runtime logprobs equal the float64 reference, alone and right-padded in a batch`, async () => {
       const model = modelOf(config, parametersOf(config, 4));
@@ -204,6 +248,19 @@ describe('previousTokenEmbedding', () => {
     await expect(loadCheckpoint(path, { ...GPT2_STYLE, previousTokenEmbedding: false })).rejects.toThrow(
       'previousTokenEmbedding: checkpoint true, model false',
     );
+
+    const threePath = join(dir, 'three.safetensors');
+    const threeParameters = parametersOf(THREE_BACK, 8);
+    await saveCheckpoint(threePath, { ...state, config: THREE_BACK, parameters: threeParameters });
+    const three = await loadCheckpoint(threePath, THREE_BACK);
+    expect(three.config.previousTokens).toBe(3);
+    expect(three.parameters.get('prev_embed_3.weight')).toEqual(threeParameters.get('prev_embed_3.weight'));
+    await expect(loadCheckpoint(threePath, GPT2_STYLE)).rejects.toThrow(
+      'previousTokens: checkpoint 3, model 1',
+    );
+    // One table back is the default: not written, so older files (without the key) load as 1.
+    const { metadata: oneMetadata } = readSafetensors(await readFile(path));
+    expect(Object.keys(JSON.parse(oneMetadata.config) as object)).not.toContain('previousTokens');
 
     const off = { ...GPT2_STYLE, previousTokenEmbedding: false };
     const offPath = join(dir, 'off.safetensors');

@@ -138,15 +138,19 @@ export async function sample(model: LanguageModel, request: SampleRequest): Prom
     });
     if (n === params.maxNewTokens - 1 || results.every((r) => r.done)) break;
     const stepPositions = BigInt64Array.from(lengths, (length) => BigInt(length + n));
-    // The token before this step's: the prompt's last on the first step, then the row's previous pick
-    // (a finished row has none; its step is computed and ignored).
-    const previous = results.map((row, b) =>
-      n === 0 ? prompts[b][lengths[b] - 1] : (row.tokens[n - 1] ?? 0),
+    // The N tokens before this step's, nearest first, from the prompt and the row's picks (0 before
+    // position 0, where the graph zeroes them; a finished row's step is computed and ignored).
+    const N = model.config.previousTokens;
+    const previous = results.flatMap((row, b) =>
+      Array.from({ length: N }, (_, back) => {
+        const at = lengths[b] + n - 1 - back;
+        return at < 0 ? 0 : at < lengths[b] ? prompts[b][at] : (row.tokens[at - lengths[b]] ?? 0);
+      }),
     );
     const out = await decodeGraph.run({
       ...parameters,
       ...(model.config.previousTokenEmbedding
-        ? { [PREVIOUS_TOKENS_INPUT]: int64Tensor(BigInt64Array.from(previous, BigInt), [B, 1]) }
+        ? { [PREVIOUS_TOKENS_INPUT]: int64Tensor(BigInt64Array.from(previous, BigInt), [B, N]) }
         : {}),
       tokens: int64Tensor(next, [B, 1]),
       positions: int64Tensor(stepPositions, [B, 1]),

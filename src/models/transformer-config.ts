@@ -46,6 +46,15 @@ export const TransformerConfigSchema = z
       .describe(
         'Add a second embedding of the previous token (table prev_embed, zero at position 0), so one attention layer can copy the token after an earlier match.',
       ),
+    previousTokens: z
+      .number()
+      .int()
+      .min(1)
+      .max(8)
+      .default(1)
+      .describe(
+        'With previousTokenEmbedding, how many previous tokens are embedded, each with its own table: t−1 (prev_embed), t−2 (prev_embed_2) … t−N; a copy then matches N tokens of context in one attention layer. Zero where t−k is before position 0.',
+      ),
     initStd: z.number().positive().default(0.02).describe('Standard deviation of the weight initialisation.'),
   })
   .strict();

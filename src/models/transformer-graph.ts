@@ -8,7 +8,7 @@ import { attention, type AttentionCache } from './attention.js';
 import type { LoraConfig } from './lora-config.js';
 import { loraNames, loraParameterSpecs } from './lora-params.js';
 import type { TransformerConfig } from './transformer-config.js';
-import { parameterSpecs } from './transformer-params.js';
+import { parameterSpecs, previousTokenTable } from './transformer-params.js';
 
 /** Parameter values of a graph under construction, by name. */
 export type ParameterValues = ReadonlyMap<string, Value>;
@@ -38,8 +38,9 @@ export type ForwardOptions = {
   readonly tokens: Value; // (B, T) int64
   readonly positions: Value; // (B, T) int64 absolute positions
   /**
-   * The token before each of `tokens` (B, T) int64, for `previousTokenEmbedding` models; absent, the
-   * graph shifts `tokens` right itself (right-padded rows that start at position 0). Decode steps pass it.
+   * The tokens before each of `tokens`, for `previousTokenEmbedding` models: (B, N) int64 for a
+   * one-token step, column k − 1 the token k places back (N = `previousTokens`); absent, the graph
+   * shifts `tokens` right itself (right-padded rows that start at position 0). Decode steps pass it.
    */
   readonly previousTokens?: Value;
   /** With a cache, attention also sees S past positions (decode); without, it is causal over T. */
@@ -66,8 +67,10 @@ export function transformerForward(
   const project = (name: string, input: Value) => linear(g, p, name, input, options.lora);
   let x = g.gather(param('embed.weight'), options.tokens); // (B, T, C)
   if (config.positions === 'learned') x = g.add(x, g.gather(param('pos_embed.weight'), options.positions));
-  if (config.previousTokenEmbedding)
-    x = g.add(x, previousTokenEmbedding(g, param('prev_embed.weight'), options));
+  if (config.previousTokenEmbedding) {
+    for (let k = 1; k <= config.previousTokens; k++)
+      x = g.add(x, previousTokenEmbedding(g, param(previousTokenTable(k)), k, options));
+  }
   const keys: Value[] = [];
   const values: Value[] = [];
   for (let i = 0; i < config.layers; i++) {
@@ -88,14 +91,15 @@ export function transformerForward(
 }
 
 /**
- * E_prev[token at t − 1] for each position t (B, T, C); zero at position 0, which has no previous token.
- * Without `previousTokens`, column t − 1 of the same batch row supplies it.
+ * E_k[token at t − k] for each position t (B, T, C); zero at positions below k, which have no token
+ * k places back. Without `previousTokens`, column t − k of the same batch row supplies it.
  */
-function previousTokenEmbedding(g: Graph, table: Value, options: ForwardOptions): Value {
+function previousTokenEmbedding(g: Graph, table: Value, k: number, options: ForwardOptions): Value {
   // Shifting the int64 ids (not the embeddings) keeps the shift off the gradient path.
-  const shifted = () => g.reshapeLike(g.slice(g.pad(options.tokens, 1, 1, 0), 1, 0, -1), options.tokens);
-  const previous = g.gather(table, options.previousTokens ?? shifted()); // (B, T, C)
-  const hasPrevious = g.compare('greater', options.positions, g.constant([0], [], 'int64')); // (B, T)
+  const shifted = () => g.reshapeLike(g.slice(g.pad(options.tokens, 1, k, 0), 1, 0, -k), options.tokens);
+  const given = options.previousTokens;
+  const previous = g.gather(table, given === undefined ? shifted() : g.slice(given, 1, k - 1, k)); // (B, T, C)
+  const hasPrevious = g.compare('greater', options.positions, g.constant([k - 1], [], 'int64')); // (B, T)
   return g.mul(previous, g.reshape(g.cast(hasPrevious, 'float32'), [0, 0, 1]));
 }
 

@@ -47,7 +47,9 @@ export function parameterSpecs(config: TransformerConfig): ParameterSpec[] {
   };
 
   weight('embed.weight', [V, C]);
-  if (config.previousTokenEmbedding) weight('prev_embed.weight', [V, C]);
+  if (config.previousTokenEmbedding) {
+    for (let k = 1; k <= config.previousTokens; k++) weight(previousTokenTable(k), [V, C]);
+  }
   if (config.positions === 'learned') weight('pos_embed.weight', [config.contextLength, C]);
   for (let i = 0; i < L; i++) {
     const p = `layers.${i}`;
@@ -90,4 +92,9 @@ export function initParameters(config: TransformerConfig, seed: number): Paramet
 /** Total number of scalar parameters. */
 export function parameterCount(config: TransformerConfig): number {
   return parameterSpecs(config).reduce((n, s) => n + s.shape.reduce((p, d) => p * d, 1), 0);
+}
+
+/** The embedding table of the token k places back: prev_embed for k = 1, prev_embed_k beyond. */
+export function previousTokenTable(k: number): string {
+  return k === 1 ? 'prev_embed.weight' : `prev_embed_${k}.weight`;
 }

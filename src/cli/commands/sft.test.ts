@@ -98,6 +98,23 @@ describe('stateset-agents sft', () => {
     expect(resumed.code).toBe(0);
     const next = /^checkpoint: (.+)$/m.exec(resumed.stdout)![1];
     expect((await loadCheckpoint(next, config)).config.previousTokenEmbedding).toBe(true);
+
+    const three = await cli([
+      'sft',
+      ...common,
+      ...TINY,
+      '--previous-token-embedding',
+      '--previous-tokens',
+      '3',
+    ]);
+    expect(three.code).toBe(0);
+    const saved = readSavedModel(three.stdout);
+    expect(saved.previousTokens).toBe(3);
+    const threeState = await loadCheckpoint(
+      /^checkpoint: (.+)$/m.exec(three.stdout)![1],
+      resolveTransformerConfig({ ...saved, previousTokenEmbedding: true }),
+    );
+    expect(threeState.parameters.get('prev_embed_3.weight')).toHaveLength(config.vocabSize * 16);
   });
 
   it('fails with the file and line of a malformed dataset line', async () => {
@@ -251,6 +268,12 @@ describe('stateset-agents sft', () => {
     const pattern = await cli(['sft', '--mistake-pattern', 'often']);
     expect(pattern.code).toBe(1);
     expect(pattern.stderr).toMatch(/flag --mistake-pattern/);
+    const previous = await cli(['sft', '--previous-tokens', '3']);
+    expect(previous.code).toBe(1);
+    expect(previous.stderr).toMatch(/--previous-tokens 3 needs --previous-token-embedding/);
+    const tooMany = await cli(['sft', '--previous-token-embedding', '--previous-tokens', '9']);
+    expect(tooMany.code).toBe(1);
+    expect(tooMany.stderr).toMatch(/flag --previous-tokens/);
     const unknown = await cli(['sft', '--lr', '0.1']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/unknown flag --lr/);

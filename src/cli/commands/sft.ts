@@ -45,6 +45,12 @@ async function runSftCommand(config: SftConfig, io: CliIo): Promise<void> {
     { config },
     'resolved configuration',
   );
+  if (config.previousTokens > 1 && !config.previousTokenEmbedding) {
+    throw new ConfigError(
+      'invalid_config',
+      `--previous-tokens ${config.previousTokens} needs --previous-token-embedding (the tables it sizes)`,
+    );
+  }
   const curriculum = config.curriculumShare > 0 ? curriculumLength(config) : undefined;
   const hf = await loadHfModel(config);
   const world = config.data === '' || config.evalEpisodes > 0 ? await loadWorld(config, io) : undefined;
@@ -60,6 +66,7 @@ async function runSftCommand(config: SftConfig, io: CliIo): Promise<void> {
         contextLength: config.context,
         positions: config.positions,
         previousTokenEmbedding: config.previousTokenEmbedding,
+        previousTokens: config.previousTokens,
       },
       initCheckpoint: config.initCheckpoint,
       seed: config.seed,
