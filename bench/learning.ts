@@ -10,7 +10,8 @@
 //   --curriculum-copy-weight 20 --curriculum-fragments lookup --sft-lr 0.003 --tool-copy-weight 1
 //   --mistake-rate 0.3 --mistake-pattern random|habits
 //   --shared-warm-start [--warm-starts ckpt0,ckpt1,ckpt2]
-//   --micro-batch-size 8 --groups 4 --group-size 8 --grpo-lr 2e-5 --temperature 1]
+//   --micro-batch-size 8 --groups 4 --group-size 8 --grpo-lr 2e-5 --temperature 1
+//   --kl-coefficient 0.1 --no-drop-zero-advantage]
 
 import { spawn } from 'node:child_process';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -70,6 +71,9 @@ const grpoRecipe = [
   option('group-size', '8'),
   ...(args.includes('--grpo-lr') ? ['--learning-rate', option('grpo-lr', '')] : []),
   ...(args.includes('--temperature') ? ['--temperature', option('temperature', '')] : []),
+  ...(args.includes('--kl-coefficient') ? ['--kl-coefficient', option('kl-coefficient', '')] : []),
+  // Zero-advantage groups kept in the update: with a KL penalty they hold their behaviour in place.
+  ...(args.includes('--no-drop-zero-advantage') ? ['--no-drop-zero-advantage'] : []),
 ];
 if (givenWarmStarts !== undefined && (!sharedWarmStart || givenWarmStarts.length !== seeds.length)) {
   throw new Error(

@@ -85,8 +85,9 @@ describe('stateset-agents quickstart', () => {
         layers: 1,
         heads: 4,
         contextLength: 1280,
-        // The learning benchmark's recipe: the copy shortcut is on by default.
+        // The learning benchmark's recipe: the copy shortcut is on by default, four tokens back.
         previousTokenEmbedding: true,
+        previousTokens: 4,
       });
     }
     expect(before.options.checkpoint).toBe(sftCheckpoint);

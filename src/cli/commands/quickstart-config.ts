@@ -71,6 +71,12 @@ export const QuickstartConfigSchema = z
       .unwrap()
       .default(true)
       .describe('The model also embeds the previous token, a shortcut to copying order ids.'),
+    previousTokens: SftConfigSchema.shape.previousTokens
+      .unwrap()
+      .default(4)
+      .describe(
+        'With --previous-token-embedding, how many previous tokens the model embeds; 4 tells the fields of a tool result apart ("ress: ", "atus: ", "tems: ") in one attention layer.',
+      ),
     sftLearningRate: z.number().positive().default(3e-3).describe('Peak AdamW learning rate of SFT.'),
     maxNewTokens: z
       .number()

@@ -63,6 +63,7 @@ async function runQuickstart(config: QuickstartConfig, io: CliIo): Promise<void>
       curriculumCopyWeight: config.curriculumCopyWeight,
       curriculumFragments: config.curriculumFragments,
       previousTokenEmbedding: config.previousTokenEmbedding,
+      previousTokens: config.previousTokenEmbedding ? config.previousTokens : 1,
       learningRate: config.sftLearningRate,
       // A time budget alone: sft takes the steps that fit and its schedule decays over them.
       ...(config.sftSteps > 0 ? { steps: config.sftSteps } : { seconds: sftSeconds }),
