@@ -2,6 +2,7 @@
 // the held-out evaluation. One zod schema drives the flags, STATESET_* variables, --config and --help.
 
 import { z } from 'zod';
+import { TransformerConfigSchema } from '../../models/transformer-config.js';
 import { LoraFlagsSchema } from '../../training/hf-policy-flags.js';
 
 /** Flags of `sft`. */
@@ -71,15 +72,9 @@ export const SftConfigSchema = z
       .describe(
         'A fresh model also embeds the previous token (x_t = E[tok_t] + E_prev[tok_t−1]), a shortcut to copying order ids (ignored with --init-checkpoint or --model).',
       ),
-    previousTokens: z
-      .number()
-      .int()
-      .min(1)
-      .max(8)
-      .default(1)
-      .describe(
-        'With --previous-token-embedding, how many previous tokens a fresh model embeds, each with its own table (t−1 … t−N): one attention layer then copies after a match of N + 1 tokens, not 2.',
-      ),
+    previousTokens: TransformerConfigSchema.shape.previousTokens.describe(
+      'With --previous-token-embedding, how many previous tokens a fresh model embeds, each with its own table (t−1 … t−N): one attention layer then copies after a match of N + 1 tokens, not 2.',
+    ),
     toolPrompt: z
       .enum(['compact', 'hermes'])
       .default('compact')
