@@ -96,8 +96,9 @@ export function buildPrefillGraph(config: TransformerConfig, options: LmGraphOpt
 /**
  * One decode step: `tokens` and `positions` (B, 1), additive `bias` (B, 1, 1, S) over the cache
  * slots, and each layer's `pastKeys.i` / `pastValues.i` (B, K, S, D); with `previousTokenEmbedding`,
- * also `previousTokens` (B, N), the N tokens before each of `tokens`, nearest first. Outputs `logits` (B, V) and the
- * step's `keys.i` / `values.i` (B, K, 1, D) for the caller to write into its cache.
+ * also `previousTokens` (B, N), the N tokens before each of `tokens`, nearest first. Outputs
+ * `logits` (B, V) and the step's `keys.i` / `values.i` (B, K, 1, D) for the caller to write into
+ * its cache.
  */
 export function buildDecodeGraph(config: TransformerConfig, options: LmGraphOptions = {}): Graph {
   const graph = new Graph();
