@@ -5,6 +5,9 @@ import { z } from 'zod';
 import { TransformerConfigSchema } from '../../models/transformer-config.js';
 import { LoraFlagsSchema } from '../../training/hf-policy-flags.js';
 
+/** What a copy-curriculum fragment keeps of a conversation (see `curriculumSequences`). */
+export const CURRICULUM_FRAGMENTS = ['full', 'lookup', 'mixed', 'answer', 'lookup+answer'] as const;
+
 /** Flags of `sft`. */
 export const SftConfigSchema = z
   .object({
@@ -142,10 +145,16 @@ export const SftConfigSchema = z
         'Loss weight, in the copy curriculum, of the digits of an order id seen earlier in the fragment (the ones a model can only get right by copying); every other token weighs 1.',
       ),
     curriculumFragments: z
-      .enum(['full', 'lookup', 'mixed'])
+      .enum(CURRICULUM_FRAGMENTS)
       .default('full')
       .describe(
-        "What a copy-curriculum fragment keeps of a conversation: all of it, only up to the first tool call (shorter, denser in copied ids), or 'mixed': one of each per demonstration.",
+        "What a copy-curriculum fragment keeps of a conversation: all of it ('full'), only up to the first tool call ('lookup': shorter, denser in copied ids), from the first tool call to the answer after it ('answer': the tool result and what the agent makes of it), or one of each per demonstration ('mixed': lookup and full; 'lookup+answer').",
+      ),
+    curriculumFacts: z
+      .boolean()
+      .default(false)
+      .describe(
+        'In the copy curriculum, also replace the facts of every tool result (item names, street address, city) by fresh draws from the database, consistently, so the answer can only be right by copying them; the status stays.',
       ),
     curriculumBatchSize: z
       .number()

@@ -10,8 +10,10 @@ import {
   copiedIdTokens,
   curriculumLength,
   curriculumSequences,
+  fromFirstToolCallToAnswer,
   upToFirstToolCall,
 } from './sft-curriculum.js';
+import { factPools } from '../../environments/support-lite/id-fragments.js';
 import { SftConfigSchema } from './sft-config.js';
 
 describe('copy curriculum', () => {
@@ -117,6 +119,62 @@ describe('copy curriculum', () => {
     }
     const withoutCall = [{ role: 'user' as const, content: 'hi' }];
     expect(upToFirstToolCall(withoutCall)).toEqual(withoutCall);
+  });
+
+  it("'answer' fragments run from the first tool call to the answer, facts varied with the database's values", async () => {
+    const { database } = await loadRetailData(retailDataDirForTests());
+    const environment = createSupportLiteEnvironment({ database });
+    const demonstrations = await generateDemonstrations({
+      environment,
+      database,
+      count: 12,
+      seed: 6,
+      mistakeRate: 0,
+    });
+    const tokenizer = new ByteTokenizer();
+    const pools = factPools(database);
+    const build = (fragments: 'answer' | 'lookup+answer', facts = true) =>
+      curriculumSequences({
+        demonstrations: demonstrations.map((demonstration) => demonstration.trajectory),
+        renderer: new ByteChatRenderer({ tokenizer }),
+        seed: 0,
+        realIds: new Set(),
+        fragments,
+        facts: facts ? pools : undefined,
+      }).map((sequence) => tokenizer.decode(sequence.tokens));
+    const answers = build('answer');
+    expect(answers).toHaveLength(demonstrations.length);
+    let varied = 0;
+    let withDetails = 0;
+    answers.forEach((text, index) => {
+      expect(text.startsWith('<|assistant|><tool_call>')).toBe(true);
+      expect(text).not.toContain('<|user|>');
+      expect(text.trimEnd().endsWith('<|end|>')).toBe(true);
+      const details = /items: ([^|<]*) \| address: ([^<]*)<\|end\|>/.exec(text);
+      if (details === null) return; // an order that was not found
+      withDetails++;
+      const original =
+        demonstrations[index].trajectory.messages.find((message) => message.role === 'tool')?.content ?? '';
+      // The tool result states the fragment's facts, not the demonstration's.
+      if (!original.includes(details[1]) || !original.includes(details[2])) varied++;
+      for (const name of details[1].split(', ')) expect(pools.itemNames).toContain(name);
+      // And the answer after it copies them.
+      const answer = text.slice(text.lastIndexOf('<|assistant|>'));
+      if (answer.includes('ships to')) expect(answer).toContain(details[2]);
+      if (answer.includes('has:')) expect(answer).toContain(details[1]);
+    });
+    expect(withDetails).toBeGreaterThan(0);
+    expect(varied).toBe(withDetails);
+    // Without facts the details are the demonstration's own.
+    for (const text of build('answer', false)) {
+      const details = /items: ([^|<]*) \| address: ([^<]*)<\|end\|>/.exec(text);
+      if (details !== null) expect(JSON.stringify(demonstrations)).toContain(details[1]);
+    }
+    const both = build('lookup+answer');
+    expect(both).toHaveLength(2 * demonstrations.length);
+    expect(both.filter((text) => text.startsWith('<|user|>'))).toHaveLength(demonstrations.length);
+    const withoutCall = [{ role: 'user' as const, content: 'hi' }];
+    expect(fromFirstToolCallToAnswer(withoutCall)).toEqual(withoutCall);
   });
 
   it('finds copied digits inside multi-character tokens', () => {

@@ -8,10 +8,14 @@ import type { TokenSequence } from '../../conversation/token-sequence.js';
 import type { Trajectory } from '../../conversation/trajectory.js';
 import { Rng } from '../../engine/random.js';
 import { ConfigError } from '../../errors.js';
-import { idFragment, ORDER_ID_PATTERN } from '../../environments/support-lite/id-fragments.js';
+import {
+  type FactPools,
+  idFragment,
+  ORDER_ID_PATTERN,
+} from '../../environments/support-lite/id-fragments.js';
 import type { Tokenizer } from '../../models/tokenizers/tokenizer.js';
 import { tokenizeChatExamples } from '../../training/chat-dataset-tokens.js';
-import type { SftConfig } from './sft-config.js';
+import type { CURRICULUM_FRAGMENTS, SftConfig } from './sft-config.js';
 
 /** Options of `curriculumSequences`. */
 export type CurriculumSequencesOptions = {
@@ -27,13 +31,17 @@ export type CurriculumSequencesOptions = {
    * 'full': the whole conversation; 'lookup': only up to the first tool call (the customer gives
    * the id, the agent looks it up), about a third as long, so the same time sees more copies, in
    * shorter contexts where attention finds them sooner; 'mixed': one of each per demonstration
-   * (with their own fresh ids), shuffled together. Default 'full'.
+   * (with their own fresh ids), shuffled together; 'answer': from the first tool call to the answer
+   * after it (the tool result and what the agent makes of it); 'lookup+answer': one lookup and one
+   * answer fragment per demonstration. Default 'full'.
    */
   readonly fragments?: CurriculumFragments;
+  /** When given, the facts of tool results are varied too (see `IdFragmentOptions.facts`). */
+  readonly facts?: FactPools;
 };
 
 /** How much of each conversation a fragment keeps; see `CurriculumSequencesOptions.fragments`. */
-export type CurriculumFragments = 'full' | 'lookup' | 'mixed';
+export type CurriculumFragments = (typeof CURRICULUM_FRAGMENTS)[number];
 
 /** The messages up to and including the first assistant message with a tool call (all of them when none has one). */
 export function upToFirstToolCall(messages: readonly Message[]): Message[] {
@@ -43,15 +51,41 @@ export function upToFirstToolCall(messages: readonly Message[]): Message[] {
   return at < 0 ? [...messages] : messages.slice(0, at + 1);
 }
 
-/** One fragment per demonstration (two for 'mixed'), tokenized with the loss on every token after the first. */
+/**
+ * The messages from the first assistant message with a tool call to the first assistant message
+ * after it without one (the answer), inclusive; all of them when none has a tool call.
+ */
+export function fromFirstToolCallToAnswer(messages: readonly Message[]): Message[] {
+  const calls = (message: Message) => message.role === 'assistant' && (message.toolCalls?.length ?? 0) > 0;
+  const start = messages.findIndex(calls);
+  if (start < 0) return [...messages];
+  const answer = messages.findIndex(
+    (message, index) => index > start && message.role === 'assistant' && !calls(message),
+  );
+  return messages.slice(start, answer < 0 ? messages.length : answer + 1);
+}
+
+/** One fragment per demonstration (two for 'mixed' and 'lookup+answer'), tokenized with the loss on every token after the first. */
 export function curriculumSequences(options: CurriculumSequencesOptions): TokenSequence[] {
   const rng = new Rng(options.seed).fork('id-fragments');
   const fragments = options.fragments ?? 'full';
   const examples = options.demonstrations.flatMap((demonstration) => {
-    const fragment = () => idFragment({ messages: demonstration.messages, rng, exclude: options.realIds });
-    if (fragments === 'full') return [{ messages: fragment() }];
-    const lookup = { messages: upToFirstToolCall(fragment()) };
-    return fragments === 'lookup' ? [lookup] : [lookup, { messages: fragment() }];
+    const fragment = () =>
+      idFragment({ messages: demonstration.messages, rng, exclude: options.realIds, facts: options.facts });
+    const lookup = () => ({ messages: upToFirstToolCall(fragment()) });
+    const answer = () => ({ messages: fromFirstToolCallToAnswer(fragment()) });
+    switch (fragments) {
+      case 'full':
+        return [{ messages: fragment() }];
+      case 'lookup':
+        return [lookup()];
+      case 'mixed':
+        return [lookup(), { messages: fragment() }];
+      case 'answer':
+        return [answer()];
+      case 'lookup+answer':
+        return [lookup(), answer()];
+    }
   });
   const copyWeight = options.copyWeight ?? 1;
   return tokenizeChatExamples({ renderer: options.renderer, examples }).map((sequence) => {

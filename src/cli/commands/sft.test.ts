@@ -155,6 +155,9 @@ describe('stateset-agents sft', () => {
       '2',
       '--curriculum-batch-size',
       '2',
+      '--curriculum-fragments',
+      'lookup+answer',
+      '--curriculum-facts',
       '--eval-episodes',
       '0',
       '--out',
@@ -274,6 +277,12 @@ describe('stateset-agents sft', () => {
     const tooMany = await cli(['sft', '--previous-token-embedding', '--previous-tokens', '9']);
     expect(tooMany.code).toBe(1);
     expect(tooMany.stderr).toMatch(/flag --previous-tokens/);
+    const facts = await cli(['sft', '--curriculum-facts', '--steps', '2']);
+    expect(facts.code).toBe(1);
+    expect(facts.stderr).toMatch(/--curriculum-facts .* needs --curriculum-share > 0/);
+    const fragments = await cli(['sft', '--curriculum-fragments', 'answers']);
+    expect(fragments.code).toBe(1);
+    expect(fragments.stderr).toMatch(/flag --curriculum-fragments/);
     const unknown = await cli(['sft', '--lr', '0.1']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/unknown flag --lr/);

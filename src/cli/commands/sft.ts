@@ -12,6 +12,7 @@ import { writeTrajectoriesJsonl } from '../../conversation/trajectory-jsonl.js';
 import { findRetailDataDir } from '../../environments/retail/retail-data-dir.js';
 import { loadRetailData } from '../../environments/retail/retail-data.js';
 import { createSupportLiteEnvironment } from '../../environments/support-lite/environment.js';
+import { factPools } from '../../environments/support-lite/id-fragments.js';
 import { ConfigError, EnvironmentError } from '../../errors.js';
 import { evaluationMetrics, type EvaluationSummary } from '../../evaluation/evaluation-summary.js';
 import { ByteTokenizer } from '../../models/tokenizers/byte-tokenizer.js';
@@ -49,6 +50,12 @@ async function runSftCommand(config: SftConfig, io: CliIo): Promise<void> {
     throw new ConfigError(
       'invalid_config',
       `--previous-tokens ${config.previousTokens} needs --previous-token-embedding (the tables it sizes)`,
+    );
+  }
+  if (config.curriculumFacts && config.curriculumShare === 0) {
+    throw new ConfigError(
+      'invalid_config',
+      '--curriculum-facts varies the copy curriculum: it needs --curriculum-share > 0',
     );
   }
   const curriculum = config.curriculumShare > 0 ? curriculumLength(config) : undefined;
@@ -146,6 +153,7 @@ async function runSftCommand(config: SftConfig, io: CliIo): Promise<void> {
               realIds: new Set(Object.values(world.database.orders).map((order) => order.order_id)),
               copyWeight: config.curriculumCopyWeight,
               fragments: config.curriculumFragments,
+              facts: config.curriculumFacts ? factPools(world.database) : undefined,
             }),
             ...curriculum,
             ...optimiser,

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../conversation/messages.js';
 import { Rng } from '../../engine/random.js';
-import { idFragment, ORDER_ID_PATTERN } from './id-fragments.js';
+import { type FactPools, factPools, idFragment, ORDER_ID_PATTERN } from './id-fragments.js';
+import { loadRetailData } from '../retail/retail-data.js';
+import { retailDataDirForTests } from '../test-support/retail-test-data.js';
 
 const ID = '#W1234567';
 const OTHER = '#W7654321';
@@ -42,5 +44,84 @@ describe('idFragment', () => {
     const first = [...draw(3).matchAll(ORDER_ID_PATTERN)][0][0];
     const excluded = draw(3, new Set([first]));
     expect(excluded).not.toContain(first);
+  });
+});
+
+describe('idFragment with facts', () => {
+  const details = (items: string, address: string) =>
+    `order ${ID} | status: delivered | items: ${items} | address: ${address}`;
+  const withFacts: Message[] = [
+    { role: 'user', content: `Which items are in order ${ID}?` },
+    {
+      role: 'assistant',
+      content: '',
+      toolCalls: [{ id: 'call_1', name: 'get_order_details', arguments: { order_id: ID } }],
+    },
+    {
+      role: 'tool',
+      toolCallId: 'call_1',
+      name: 'get_order_details',
+      content: details('Tea Kettle, Electric Kettle', '463 Pine Lane, San Antonio'),
+    },
+    {
+      role: 'assistant',
+      content: `Order ${ID} has: Tea Kettle, Electric Kettle; it ships to 463 Pine Lane, San Antonio.`,
+    },
+  ];
+  const pools: FactPools = {
+    itemNames: ['Kettle', 'Tablet', 'Grill', 'Bicycle'],
+    streets: ['Oak Street', 'Broadway'],
+    cities: ['Denver', 'Austin'],
+  };
+
+  it('replaces every item, address and city of a tool result consistently, wherever it appears', () => {
+    for (let seed = 0; seed < 20; seed++) {
+      const fragment = idFragment({
+        messages: withFacts,
+        rng: new Rng(seed),
+        exclude: new Set(),
+        facts: pools,
+      });
+      const result = fragment[2].content;
+      const facts = /items: (.*), (.*) \| address: (\d+) (.*), (.*)$/.exec(result);
+      if (facts === null) throw new Error(`unexpected tool result ${result}`);
+      const [, first, second, number, street, city] = facts;
+      expect(pools.itemNames).toContain(first);
+      expect(pools.itemNames).toContain(second);
+      expect(first).not.toBe(second); // two names stay two names
+      expect(Number(number)).toBeGreaterThanOrEqual(1);
+      expect(Number(number)).toBeLessThanOrEqual(999);
+      expect(pools.streets).toContain(street);
+      expect(pools.cities).toContain(city);
+      expect(result).toContain('status: delivered'); // the status stays
+      const id = /#W\d{7}/.exec(result)?.[0];
+      expect(fragment[3].content).toBe(
+        `Order ${id} has: ${first}, ${second}; it ships to ${number} ${street}, ${city}.`,
+      );
+      const text = JSON.stringify(fragment);
+      for (const old of ['Tea Kettle', 'Electric Kettle', 'Pine Lane', 'San Antonio'])
+        expect(text).not.toContain(old);
+    }
+  });
+
+  it('leaves conversations without order details, and the status, as they were', () => {
+    const fragment = idFragment({
+      messages: conversation,
+      rng: new Rng(2),
+      exclude: new Set(),
+      facts: pools,
+    });
+    expect(fragment[2].content).toMatch(/^order #W\d{7} \| status: pending$/);
+  });
+
+  it("draws from the database's own item names, streets and cities", async () => {
+    const { database } = await loadRetailData(retailDataDirForTests());
+    const pools = factPools(database);
+    const order = Object.values(database.orders)[0];
+    expect(pools.itemNames).toContain(order.items[0].name);
+    expect(pools.cities).toContain(order.address.city);
+    expect(pools.streets).toContain(order.address.address1.replace(/^\d+ /, ''));
+    expect(pools.streets.every((street) => !/^\d/.test(street))).toBe(true);
+    expect(new Set(pools.itemNames).size).toBe(pools.itemNames.length);
   });
 });

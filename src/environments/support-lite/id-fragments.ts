@@ -1,9 +1,11 @@
 // Copy-curriculum data for support-lite warm starts: teacher conversations without their system
-// prompt, every order id replaced by a fresh random one, so that the only way to predict an id is to
-// copy it from earlier in the conversation (the induction-head behaviour of Olsson et al. 2022).
+// prompt, every order id (and, optionally, every fact of a tool result) replaced by a fresh random
+// one, so that the only way to predict it is to copy it from earlier in the conversation (the
+// induction-head behaviour of Olsson et al. 2022).
 
 import type { Message } from '../../conversation/messages.js';
 import type { Rng } from '../../engine/random.js';
+import type { RetailDatabase } from '../retail/retail-types.js';
 
 /** How an order id looks in support-lite: `#W` and seven digits. */
 export const ORDER_ID_PATTERN = /#W\d{7}/g;
@@ -16,7 +18,35 @@ export type IdFragmentOptions = {
   readonly rng: Rng;
   /** Ids never to draw (the database's real orders, so no fragment names a real, held-out order). */
   readonly exclude: ReadonlySet<string>;
+  /**
+   * When given, the facts of each order a tool result describes (item names, street address, city)
+   * are replaced too, consistently, by draws from these pools; the status stays (what the agent may
+   * do depends on it, and the teacher's habits with it).
+   */
+  readonly facts?: FactPools;
 };
+
+/** What facts are drawn from: the database's own values, so a fragment reads like real data. */
+export type FactPools = {
+  readonly itemNames: readonly string[];
+  /** Street names without the house number ('Pine Lane'). */
+  readonly streets: readonly string[];
+  readonly cities: readonly string[];
+};
+
+/** The distinct item names, street names and cities of a database's orders, sorted. */
+export function factPools(database: RetailDatabase): FactPools {
+  const orders = Object.values(database.orders);
+  const distinct = (values: string[]) => [...new Set(values)].filter((value) => value !== '').sort();
+  return {
+    itemNames: distinct(orders.flatMap((order) => order.items.map((item) => item.name))),
+    streets: distinct(orders.map((order) => order.address.address1.replace(/^\d+\s+/, ''))),
+    cities: distinct(orders.map((order) => order.address.city)),
+  };
+}
+
+/** The facts of a support-lite order line: `items: A, B | address: 463 Pine Lane, San Antonio` at its end. */
+const ORDER_FACTS = /\| items: (.*) \| address: (\d+ [^,|]+), ([^,|]+)$/;
 
 /**
  * The conversation without system messages, each distinct order id (in text, tool arguments and
@@ -35,5 +65,39 @@ export function idFragment(options: IdFragmentOptions): Message[] {
   };
   const turns = options.messages.filter((message) => message.role !== 'system');
   // Messages are plain JSON data (text, tool calls with JSON arguments), so a JSON round trip is exact.
-  return JSON.parse(JSON.stringify(turns).replace(ORDER_ID_PATTERN, replace)) as Message[];
+  let json = JSON.stringify(turns);
+  if (options.facts !== undefined) json = replaceFacts(json, turns, options.facts, options.rng);
+  return JSON.parse(json.replace(ORDER_ID_PATTERN, replace)) as Message[];
+}
+
+/**
+ * `json` with every item name, street address and city that a tool result of `turns` states
+ * replaced, wherever it appears, by a fresh draw: items and cities from the pools, addresses as a
+ * random house number on a random street. All replacements happen in one pass, longest text first,
+ * so 'Tea Kettle' is never half-replaced as 'Kettle' and a fresh value is never replaced again.
+ */
+function replaceFacts(json: string, turns: readonly Message[], pools: FactPools, rng: Rng): string {
+  const fresh = new Map<string, string>();
+  const draw = (original: string, pool: readonly string[]) => {
+    if (fresh.has(original) || pool.length === 0) return;
+    const used = new Set(fresh.values());
+    const unused = pool.filter((value) => !used.has(value));
+    const choices = unused.length > 0 ? unused : pool;
+    fresh.set(original, choices[rng.int(choices.length)]);
+  };
+  for (const turn of turns) {
+    if (turn.role !== 'tool') continue;
+    const facts = ORDER_FACTS.exec(turn.content);
+    if (facts === null) continue;
+    for (const name of facts[1].split(', ')) draw(name, pools.itemNames);
+    if (!fresh.has(facts[2]) && pools.streets.length > 0) {
+      const street = pools.streets[rng.int(pools.streets.length)];
+      fresh.set(facts[2], `${1 + rng.int(999)} ${street}`);
+    }
+    draw(facts[3], pools.cities);
+  }
+  if (fresh.size === 0) return json;
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const keys = [...fresh.keys()].sort((a, b) => b.length - a.length).map(escape);
+  return json.replace(new RegExp(keys.join('|'), 'g'), (match) => fresh.get(match) ?? match);
 }
