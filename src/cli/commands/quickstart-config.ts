@@ -65,7 +65,7 @@ export const QuickstartConfigSchema = z
       .unwrap()
       .default('lookup')
       .describe(
-        "Copy-curriculum fragments: 'lookup' ends each at the first tool call, 'full' keeps it whole, 'mixed' has both.",
+        "Copy-curriculum fragments: 'lookup' ends each at the first tool call, 'full' keeps it whole, 'answer' runs from the first tool call to the answer; 'mixed' (lookup, full) and 'lookup+answer' have two per demonstration.",
       ),
     previousTokenEmbedding: SftConfigSchema.shape.previousTokenEmbedding
       .unwrap()
