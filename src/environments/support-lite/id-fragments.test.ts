@@ -104,6 +104,21 @@ describe('idFragment with facts', () => {
     }
   });
 
+  it('keeps names with quotes and backslashes intact, as the tool result and the answer state them', () => {
+    const odd = 'The "Best" Mug \\ 2';
+    const messages: Message[] = withFacts.map((message) =>
+      message.role === 'tool' || message.role === 'assistant'
+        ? { ...message, content: message.content.replaceAll('Tea Kettle', odd) }
+        : message,
+    );
+    const quoted = { ...pools, itemNames: ['A "quoted" \\ name', 'Grill'] };
+    const fragment = idFragment({ messages, rng: new Rng(3), exclude: new Set(), facts: quoted });
+    const text = JSON.stringify(fragment);
+    expect(text).not.toContain('Best');
+    expect(fragment[2].content).toMatch(/items: (A "quoted" \\ name, Grill|Grill, A "quoted" \\ name) \|/);
+    expect(fragment[3].content).toContain(fragment[2].content.split('items: ')[1].split(' | ')[0]);
+  });
+
   it('leaves conversations without order details, and the status, as they were', () => {
     const fragment = idFragment({
       messages: conversation,

@@ -97,7 +97,10 @@ function replaceFacts(json: string, turns: readonly Message[], pools: FactPools,
     draw(facts[3], pools.cities);
   }
   if (fresh.size === 0) return json;
+  // Both sides as they appear inside a JSON string, so a name with a quote or a backslash stays valid JSON.
+  const inJson = (text: string) => JSON.stringify(text).slice(1, -1);
+  const replacements = new Map([...fresh].map(([from, to]) => [inJson(from), inJson(to)]));
   const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const keys = [...fresh.keys()].sort((a, b) => b.length - a.length).map(escape);
-  return json.replace(new RegExp(keys.join('|'), 'g'), (match) => fresh.get(match) ?? match);
+  const keys = [...replacements.keys()].sort((a, b) => b.length - a.length).map(escape);
+  return json.replace(new RegExp(keys.join('|'), 'g'), (match) => replacements.get(match) ?? match);
 }
