@@ -11,7 +11,7 @@
 //   --mistake-rate 0.3 --mistake-pattern random|habits
 //   --shared-warm-start [--warm-starts ckpt0,ckpt1,ckpt2]
 //   --micro-batch-size 8 --groups 4 --group-size 8 --grpo-lr 2e-5 --temperature 1
-//   --kl-coefficient 0.1 --no-drop-zero-advantage]
+//   --kl-coefficient 0.1 --no-drop-zero-advantage --batch-baseline 0.5]
 
 import { spawn } from 'node:child_process';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -75,6 +75,8 @@ const grpoRecipe = [
   ...(args.includes('--kl-coefficient') ? ['--kl-coefficient', option('kl-coefficient', '')] : []),
   // Zero-advantage groups kept in the update: with a KL penalty they hold their behaviour in place.
   ...(args.includes('--no-drop-zero-advantage') ? ['--no-drop-zero-advantage'] : []),
+  // Part of the baseline from the step's mean reward: all-alike groups reinforce what they did.
+  ...(args.includes('--batch-baseline') ? ['--batch-baseline', option('batch-baseline', '0')] : []),
 ];
 if (givenWarmStarts !== undefined && (!sharedWarmStart || givenWarmStarts.length !== seeds.length)) {
   throw new Error(

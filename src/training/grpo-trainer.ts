@@ -190,6 +190,7 @@ async function trainStep<TState>(
     groups: rollouts.groups,
     estimator: config.estimator,
     scaleByStd: config.scaleByStd,
+    batchBaseline: config.batchBaseline,
   });
   const learningRate = learningRateAt({
     step: step - 1,

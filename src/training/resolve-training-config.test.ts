@@ -116,6 +116,7 @@ describe('the training configuration', () => {
     ],
     [{ groupSize: 0 }, 'groupSize (--group-size): Too small'],
     [{ lossFn: 'dpo' }, 'lossFn (--loss-fn): Invalid option'],
+    [{ batchBaseline: 1.5 }, 'batchBaseline (--batch-baseline): Too big'],
   ])('rejects impossible values %j, naming the field', (input, message) => {
     expect(problem(input)).toContain(message);
   });

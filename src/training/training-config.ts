@@ -64,6 +64,14 @@ export const TrainingConfigSchema = z
       .boolean()
       .default(true)
       .describe('Leave zero-variance groups out of the update (they carry no policy gradient).'),
+    batchBaseline: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0)
+      .describe(
+        "λ: part of each advantage's baseline taken from the step's mean reward instead of the group's (advantage += λ · (group mean − step mean)), so a group whose rollouts all scored alike still reinforces what it did when it beat the step's mean, or discourages it. 0: pure group baselines.",
+      ),
     lossFn: z.enum(POLICY_LOSSES).default('ppo').describe('Policy loss of the backend.'),
     normalisation: z
       .enum(LOSS_NORMALISATIONS)
