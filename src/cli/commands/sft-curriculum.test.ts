@@ -16,11 +16,17 @@ import {
 import { factPools } from '../../environments/support-lite/id-fragments.js';
 import { SftConfigSchema } from './sft-config.js';
 
+/** The retail database and `count` teacher demonstrations on it (with the teacher's default mistakes unless `mistakeRate`). */
+async function teacherData(count: number, seed: number, mistakeRate?: number) {
+  const { database } = await loadRetailData(retailDataDirForTests());
+  const environment = createSupportLiteEnvironment({ database });
+  const demonstrations = await generateDemonstrations({ environment, database, count, seed, mistakeRate });
+  return { database, demonstrations };
+}
+
 describe('copy curriculum', () => {
   it('fragments train every token after the first, carry no system prompt and no real order id', async () => {
-    const { database } = await loadRetailData(retailDataDirForTests());
-    const environment = createSupportLiteEnvironment({ database });
-    const demonstrations = await generateDemonstrations({ environment, database, count: 6, seed: 2 });
+    const { database, demonstrations } = await teacherData(6, 2);
     const tokenizer = new ByteTokenizer();
     const realIds = new Set(Object.values(database.orders).map((order) => order.order_id));
     const sequences = curriculumSequences({
@@ -42,9 +48,7 @@ describe('copy curriculum', () => {
   });
 
   it('weighs the digits of repeated ids by copyWeight, and nothing else', async () => {
-    const { database } = await loadRetailData(retailDataDirForTests());
-    const environment = createSupportLiteEnvironment({ database });
-    const demonstrations = await generateDemonstrations({ environment, database, count: 4, seed: 3 });
+    const { demonstrations } = await teacherData(4, 3);
     const tokenizer = new ByteTokenizer();
     const build = (copyWeight?: number) =>
       curriculumSequences({
@@ -75,16 +79,8 @@ describe('copy curriculum', () => {
   });
 
   it("'lookup' fragments end at the first tool call, which copies the customer's id", async () => {
-    const { database } = await loadRetailData(retailDataDirForTests());
-    const environment = createSupportLiteEnvironment({ database });
     // Without teacher mistakes, so that every lookup is of the customer's own id.
-    const demonstrations = await generateDemonstrations({
-      environment,
-      database,
-      count: 8,
-      seed: 4,
-      mistakeRate: 0,
-    });
+    const { demonstrations } = await teacherData(8, 4, 0);
     const tokenizer = new ByteTokenizer();
     const build = (fragments: 'full' | 'lookup' | 'mixed') =>
       curriculumSequences({
@@ -122,15 +118,7 @@ describe('copy curriculum', () => {
   });
 
   it("'answer' fragments run from the first tool call to the answer, facts varied with the database's values", async () => {
-    const { database } = await loadRetailData(retailDataDirForTests());
-    const environment = createSupportLiteEnvironment({ database });
-    const demonstrations = await generateDemonstrations({
-      environment,
-      database,
-      count: 12,
-      seed: 6,
-      mistakeRate: 0,
-    });
+    const { database, demonstrations } = await teacherData(12, 6, 0);
     const tokenizer = new ByteTokenizer();
     const pools = factPools(database);
     const build = (fragments: 'answer' | 'lookup+answer', facts = true) =>
