@@ -165,7 +165,7 @@ describe('stateset-agents sft', () => {
     ]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/copy curriculum: 2 steps of 2 id fragments/);
+    expect(run.stdout).toMatch(/copy curriculum: 2 steps of 2 id and fact fragments/);
     expect(run.stdout).toMatch(/trained 2 steps/);
     const metricsFile = /^metrics: +(.+)$/m.exec(run.stdout)![1];
     const lines = readFileSync(metricsFile, 'utf8')

@@ -172,7 +172,7 @@ async function runSftCommand(config: SftConfig, io: CliIo): Promise<void> {
     display.finish();
     if (first !== undefined) {
       io.stdout.write(
-        `copy curriculum: ${first.steps.length} steps of ${config.curriculumBatchSize} id fragments in ${first.seconds.toFixed(1)} s; ` +
+        `copy curriculum: ${first.steps.length} steps of ${config.curriculumBatchSize} ${config.curriculumFacts ? 'id and fact' : 'id'} fragments in ${first.seconds.toFixed(1)} s; ` +
           `loss ${first.steps[0].loss.toFixed(3)} → ${meanLoss(first.steps.slice(-10)).toFixed(3)}\n`,
       );
     }
