@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ByteChatRenderer } from '../../conversation/byte-chat-renderer.js';
+import type { Trajectory } from '../../conversation/trajectory.js';
 import { loadRetailData } from '../../environments/retail/retail-data.js';
 import { createSupportLiteEnvironment } from '../../environments/support-lite/environment.js';
 import { ORDER_ID_PATTERN } from '../../environments/support-lite/id-fragments.js';
@@ -10,6 +11,7 @@ import {
   copiedIdTokens,
   curriculumLength,
   curriculumSequences,
+  type CurriculumSequencesOptions,
   fromFirstToolCallToAnswer,
   upToFirstToolCall,
 } from './sft-curriculum.js';
@@ -24,17 +26,26 @@ async function teacherData(count: number, seed: number, mistakeRate?: number) {
   return { database, demonstrations };
 }
 
+/** The curriculum of `demonstrations` with the byte renderer, seed 0 and no excluded ids, unless `options` say otherwise. */
+function fragmentsOf(
+  demonstrations: readonly { readonly trajectory: Trajectory }[],
+  options: Partial<CurriculumSequencesOptions> = {},
+) {
+  return curriculumSequences({
+    demonstrations: demonstrations.map((demonstration) => demonstration.trajectory),
+    renderer: new ByteChatRenderer({ tokenizer: new ByteTokenizer() }),
+    seed: 0,
+    realIds: new Set(),
+    ...options,
+  });
+}
+
 describe('copy curriculum', () => {
   it('fragments train every token after the first, carry no system prompt and no real order id', async () => {
     const { database, demonstrations } = await teacherData(6, 2);
     const tokenizer = new ByteTokenizer();
     const realIds = new Set(Object.values(database.orders).map((order) => order.order_id));
-    const sequences = curriculumSequences({
-      demonstrations: demonstrations.map((demonstration) => demonstration.trajectory),
-      renderer: new ByteChatRenderer({ tokenizer }),
-      seed: 0,
-      realIds,
-    });
+    const sequences = fragmentsOf(demonstrations, { realIds });
     expect(sequences).toHaveLength(6);
     for (const sequence of sequences) {
       expect(sequence.mask[0]).toBe(0);
@@ -49,13 +60,8 @@ describe('copy curriculum', () => {
 
   it('weighs the digits of repeated ids by copyWeight, and nothing else', async () => {
     const { demonstrations } = await teacherData(4, 3);
-    const tokenizer = new ByteTokenizer();
     const build = (copyWeight?: number) =>
-      curriculumSequences({
-        demonstrations: demonstrations.map((demonstration) => demonstration.trajectory),
-        renderer: new ByteChatRenderer({ tokenizer }),
-        seed: 0,
-        realIds: new Set(),
+      fragmentsOf(demonstrations, {
         copyWeight,
       });
     const plain = build();
@@ -83,11 +89,7 @@ describe('copy curriculum', () => {
     const { demonstrations } = await teacherData(8, 4, 0);
     const tokenizer = new ByteTokenizer();
     const build = (fragments: 'full' | 'lookup' | 'mixed') =>
-      curriculumSequences({
-        demonstrations: demonstrations.map((demonstration) => demonstration.trajectory),
-        renderer: new ByteChatRenderer({ tokenizer }),
-        seed: 0,
-        realIds: new Set(),
+      fragmentsOf(demonstrations, {
         fragments,
       });
     const full = build('full');
@@ -122,11 +124,7 @@ describe('copy curriculum', () => {
     const tokenizer = new ByteTokenizer();
     const pools = factPools(database);
     const build = (fragments: 'answer' | 'lookup+answer', facts = true) =>
-      curriculumSequences({
-        demonstrations: demonstrations.map((demonstration) => demonstration.trajectory),
-        renderer: new ByteChatRenderer({ tokenizer }),
-        seed: 0,
-        realIds: new Set(),
+      fragmentsOf(demonstrations, {
         fragments,
         facts: facts ? pools : undefined,
       }).map((sequence) => tokenizer.decode(sequence.tokens));
