@@ -260,6 +260,25 @@ describe('sample: stopping', () => {
     });
     expect(full.tokens).toHaveLength(TINY.contextLength - PROMPTS[2].length);
   });
+
+  it('a row that fills the context beside a row with more to go: both sample as they would alone', async () => {
+    const model = tinyModel();
+    const long = Array.from({ length: TINY.contextLength - 2 }, (_, i) => 1 + (i % 30));
+    const rows = [
+      { seed: 3, maxNewTokens: 2 }, // ends exactly at the context length
+      { seed: 4, maxNewTokens: 12 },
+    ];
+    const batched = await sample(model, { prompts: [long, PROMPTS[1]], params: { maxNewTokens: 12 }, rows });
+    const alone = await Promise.all(
+      [long, PROMPTS[1]].map(async (prompt, b) => {
+        const params = { maxNewTokens: rows[b].maxNewTokens, seed: rows[b].seed };
+        return (await sample(model, { prompts: [prompt], params }))[0];
+      }),
+    );
+    expect(batched[0].tokens).toHaveLength(2);
+    expect(batched[1].tokens).toHaveLength(12);
+    batched.forEach((row, b) => expectSameRow(row, alone[b], `row ${b}`));
+  });
 });
 
 describe('sample: a vocabulary padded beyond the tokenizer', () => {

@@ -137,7 +137,10 @@ export async function sample(model: LanguageModel, request: SampleRequest): Prom
       }
     });
     if (n === params.maxNewTokens - 1 || results.every((r) => r.done)) break;
-    const stepPositions = BigInt64Array.from(lengths, (length) => BigInt(length + n));
+    // A finished row's ignored step stays inside the model's positions: a row that ended near the
+    // context must not fail the rows still running beside it.
+    const lastPosition = model.config.contextLength - 1;
+    const stepPositions = BigInt64Array.from(lengths, (length) => BigInt(Math.min(length + n, lastPosition)));
     // The N tokens before this step's, nearest first, from the prompt and the row's picks (0 before
     // position 0, where the graph zeroes them; a finished row's step is computed and ignored).
     const N = model.config.previousTokens;
