@@ -188,7 +188,7 @@ async function grpo(
     '--sample-every',
     '0',
     '--max-new-tokens',
-    '160',
+    '256',
     '--threads',
     '1',
     ...grpoRecipe,
@@ -218,7 +218,7 @@ async function heldOut(checkpoint: string, seed: number, file: string): Promise<
     '--seed',
     String(10_000 + seed),
     '--max-new-tokens',
-    '160',
+    '256',
     '--out',
     file,
   ]);

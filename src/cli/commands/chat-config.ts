@@ -46,8 +46,8 @@ export const ChatConfigSchema = z.object({
     .number()
     .int()
     .min(1)
-    .default(160)
-    .describe('Most tokens the model samples per reply (a support-lite cancel call is about 130).'),
+    .default(256)
+    .describe('Most tokens the model samples per reply (a support-lite cancel turn, its status note and call, is about 180).'),
   maxToolRounds: z
     .number()
     .int()

@@ -82,7 +82,7 @@ export const QuickstartConfigSchema = z
       .number()
       .int()
       .positive()
-      .default(160)
+      .default(256)
       .describe('Most tokens per agent turn, in GRPO rollouts and in the evaluations.'),
     seed: z
       .number()

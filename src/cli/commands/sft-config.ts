@@ -197,7 +197,7 @@ export const SftConfigSchema = z
       .number()
       .int()
       .positive()
-      .default(160)
+      .default(256)
       .describe('Most tokens per agent turn in the evaluation.'),
     concurrency: z.number().int().positive().default(4).describe('Evaluation episodes in flight at once.'),
     threads: z.number().int().min(0).default(0).describe('ONNX Runtime threads; 0 uses every core.'),

@@ -55,14 +55,14 @@ describe('support-lite environment', () => {
     });
     const texts = trajectory.messages.map((message) =>
       message.role === 'assistant' && message.toolCalls
-        ? `call ${message.toolCalls[0].name}`
+        ? `${message.content} call ${message.toolCalls[0].name}`.trim()
         : message.content,
     );
     expect(texts[2]).toBe(ASK_ORDER_ID);
     expect(texts.slice(4, 8)).toEqual([
       'call get_order_details',
       expect.stringContaining('status: pending'),
-      'call cancel_pending_order',
+      `Order ${finalState.scenario.orderId} is pending, cancelling it now. call cancel_pending_order`,
       expect.stringContaining('status: cancelled'),
     ]);
     expect(texts[8]).toBe(`Order ${finalState.scenario.orderId} is now cancelled.`);
@@ -133,7 +133,7 @@ describe('support-lite expert', () => {
     expect(intentOf('What is the status of my order?')).toBe('status');
   });
 
-  it('asks for the id first, then looks the order up, and refuses to cancel a delivered order', () => {
+  it('asks for the id first, looks the order up, and says the status before cancelling or refusing', () => {
     const system = { role: 'system' as const, content: SUPPORT_LITE_POLICY };
     expect(
       expertTurn([system, { role: 'user', content: 'Please cancel my order, I no longer need it.' }]).message
@@ -146,20 +146,33 @@ describe('support-lite expert', () => {
     expect(lookup.message.toolCalls).toEqual([
       { id: 'call_0', name: 'get_order_details', arguments: { order_id: '#W1' } },
     ]);
-    const answer = expertTurn([
-      system,
-      { role: 'user', content: 'Please cancel order #W1, I no longer need it.' },
-      lookup.message,
-      {
-        role: 'tool',
-        toolCallId: 'call_0',
-        name: 'get_order_details',
-        content: 'order #W1 | status: delivered | items: Lamp | address: 1 Main St, Austin',
-      },
-    ]);
-    expect(answer.message).toEqual({
+    const afterLookup = (status: string) =>
+      expertTurn([
+        system,
+        { role: 'user', content: 'Please cancel order #W1, I no longer need it.' },
+        lookup.message,
+        {
+          role: 'tool',
+          toolCallId: 'call_0',
+          name: 'get_order_details',
+          content: `order #W1 | status: ${status} | items: Lamp | address: 1 Main St, Austin`,
+        },
+      ]).message;
+    // Both turns start alike; what to do is decided right after the status is said.
+    expect(afterLookup('delivered')).toEqual({
       role: 'assistant',
-      content: 'Sorry, order #W1 is delivered and cannot be cancelled.',
+      content: 'Order #W1 is delivered and cannot be cancelled.',
+    });
+    expect(afterLookup('pending')).toEqual({
+      role: 'assistant',
+      content: 'Order #W1 is pending, cancelling it now.',
+      toolCalls: [
+        {
+          id: 'call_1',
+          name: 'cancel_pending_order',
+          arguments: { order_id: '#W1', reason: 'no longer needed' },
+        },
+      ],
     });
   });
 });

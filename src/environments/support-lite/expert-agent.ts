@@ -10,7 +10,7 @@ import {
   type SupportLiteIntent,
   type SupportLiteScenario,
 } from './scenarios.js';
-import { ASK_ORDER_ID, expertAnswer } from './texts.js';
+import { ASK_ORDER_ID, expertAnswer, cancellingNote } from './texts.js';
 
 const ORDER_ID = /#W\d+/;
 const SUMMARY = /^order (#W\d+) \| status: (.+?) \| items: (.*) \| address: (.*), ([^,]*)$/;
@@ -44,7 +44,9 @@ export function expertTurn(messages: readonly Message[]): AgentTurn {
     (message) => message.role === 'tool' && message.name === 'cancel_pending_order' && !message.isError,
   );
   const shouldCancel = intent === 'cancel' && status === 'pending';
-  if (shouldCancel && !cancelled) return tool(messages, 'cancel_pending_order', { order_id: id, reason });
+  if (shouldCancel && !cancelled) {
+    return tool(messages, 'cancel_pending_order', { order_id: id, reason }, cancellingNote(id, status));
+  }
   const scenario: SupportLiteScenario = {
     id: `${intent}:${id}`,
     intent,
@@ -76,7 +78,12 @@ function text(content: string): AgentTurn {
   return { message: { role: 'assistant', content } };
 }
 
-function tool(messages: readonly Message[], name: string, args: ToolCall['arguments']): AgentTurn {
+function tool(
+  messages: readonly Message[],
+  name: string,
+  args: ToolCall['arguments'],
+  content = '',
+): AgentTurn {
   const id = `call_${messages.filter((message) => message.role === 'assistant').length}`;
-  return { message: { role: 'assistant', content: '', toolCalls: [{ id, name, arguments: args }] } };
+  return { message: { role: 'assistant', content, toolCalls: [{ id, name, arguments: args }] } };
 }

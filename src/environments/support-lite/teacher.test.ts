@@ -7,6 +7,8 @@ import { SupportLiteTeacher } from './teacher.js';
 import { generateDemonstrations } from './teacher-demonstrations.js';
 import { habitFor, TEACHER_MISTAKES, WRONG_TOOL_NAME } from './teacher-mistakes.js';
 import type { Demonstration } from './teacher-demonstrations.js';
+import { formatAssistantText } from '../../conversation/tool-call-format.js';
+import { TrainingConfigSchema } from '../../training/training-config.js';
 
 /** The habit situation of a demonstration, read from its conversation as the teacher read it. */
 function situationOf(demo: Demonstration) {
@@ -155,9 +157,46 @@ describe('support-lite teacher', () => {
         expect(calls[0].arguments.order_id).toBe(scenario.orderId.slice(1));
       if (demo.mistake === 'wrong_fact') expect(answer).toContain('is processed');
       if (demo.mistake === 'wrong_tool') expect(calls.map((call) => call.name)).toEqual([WRONG_TOOL_NAME]);
-      if (demo.mistake === 'policy_violation')
-        expect(calls.map((call) => call.name)).toContain('cancel_pending_order');
+      if (demo.mistake === 'policy_violation') {
+        const cancelTurn = demo.trajectory.messages.find(
+          (message) =>
+            message.role === 'assistant' && message.toolCalls?.[0]?.name === 'cancel_pending_order',
+        );
+        // It says the status it read, as the expert does, and cancels anyway.
+        expect(cancelTurn?.content, label).toBe(
+          `Order ${scenario.orderId} is ${scenario.status}, cancelling it now.`,
+        );
+        expect(scenario.status, label).not.toBe('pending');
+      }
     }
+  });
+
+  it("every turn it demonstrates fits in a policy's default turn length, byte-level, end marker included", async () => {
+    const { maxNewTokens } = TrainingConfigSchema.parse({});
+    const demos = (
+      await Promise.all(
+        (['habits', 'random'] as const).map((mistakePattern) =>
+          generateDemonstrations({
+            environment,
+            database,
+            count: 300,
+            seed: 5,
+            mistakeRate: 1,
+            mistakePattern,
+          }),
+        ),
+      )
+    ).flat();
+    const longest = Math.max(
+      ...demos.flatMap((demo) =>
+        demo.trajectory.messages.map((message) =>
+          message.role === 'assistant' ? Buffer.byteLength(formatAssistantText(message)) + 1 : 0,
+        ),
+      ),
+    );
+    // A turn cut at maxNewTokens is an unclosed tool call: an imitator of the teacher would fail it.
+    expect(longest).toBeGreaterThan(150); // a cancel turn: its status note and call
+    expect(longest).toBeLessThanOrEqual(maxNewTokens);
   });
 
   it("with 'habits' follows a habit in about mistakeRate of its situations", async () => {

@@ -9,7 +9,7 @@ import { EnvironmentError } from '../../errors.js';
 import type { RetailDatabase } from '../retail/retail-types.js';
 import { expertTurn, intentOf } from './expert-agent.js';
 import type { SupportLiteScenario } from './scenarios.js';
-import { expertAnswer } from './texts.js';
+import { expertAnswer, cancellingNote } from './texts.js';
 import {
   MISTAKE_PATTERNS,
   planMistake,
@@ -140,8 +140,10 @@ export function teacherMessage(
     case 'policy_violation': {
       const facts = orderFacts(messages);
       if (facts === undefined) return expert(messages);
-      if (!called('cancel_pending_order'))
-        return call('cancel_pending_order', { order_id: facts.orderId, reason: facts.reason });
+      if (!called('cancel_pending_order')) {
+        const args = { order_id: facts.orderId, reason: facts.reason };
+        return call('cancel_pending_order', args, cancellingNote(facts.orderId, facts.status));
+      }
       return say(`Order ${facts.orderId} is now cancelled.`);
     }
     case 'wrong_fact': {
@@ -211,6 +213,6 @@ function say(content: string): AssistantMessage {
   return { role: 'assistant', content };
 }
 
-function call(name: string, args: ToolCall['arguments']): AssistantMessage {
-  return { role: 'assistant', content: '', toolCalls: [{ id: 'call', name, arguments: args }] };
+function call(name: string, args: ToolCall['arguments'], content = ''): AssistantMessage {
+  return { role: 'assistant', content, toolCalls: [{ id: 'call', name, arguments: args }] };
 }

@@ -56,6 +56,16 @@ export function expertAnswer(scenario: SupportLiteScenario): string {
     case 'cancel':
       return scenario.shouldCancel
         ? `Order ${id} is now cancelled.`
-        : `Sorry, order ${id} is ${scenario.status} and cannot be cancelled.`;
+        : `Order ${id} is ${scenario.status} and cannot be cancelled.`;
   }
+}
+
+/**
+ * What the agent says with its cancel_pending_order call: the status it read, then that it cancels.
+ * Every turn after a lookup then starts alike, "Order #W1 is <status>", and what comes next is the
+ * decision, made right after the status is said: "." answers a status question, ", cancelling it
+ * now." goes with the call, " and cannot be cancelled." refuses.
+ */
+export function cancellingNote(orderId: string, status: string): string {
+  return `Order ${orderId} is ${status}, cancelling it now.`;
 }
