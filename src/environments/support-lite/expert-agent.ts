@@ -10,7 +10,7 @@ import {
   type SupportLiteIntent,
   type SupportLiteScenario,
 } from './scenarios.js';
-import { ASK_ORDER_ID, expertAnswer, cancellingNote } from './texts.js';
+import { ASK_ORDER_ID, cancellingNote, expertAnswer } from './texts.js';
 
 const ORDER_ID = /#W\d+/;
 const SUMMARY = /^order (#W\d+) \| status: (.+?) \| items: (.*) \| address: (.*), ([^,]*)$/;

@@ -9,7 +9,7 @@ import { EnvironmentError } from '../../errors.js';
 import type { RetailDatabase } from '../retail/retail-types.js';
 import { expertTurn, intentOf } from './expert-agent.js';
 import type { SupportLiteScenario } from './scenarios.js';
-import { expertAnswer, cancellingNote } from './texts.js';
+import { cancellingNote, expertAnswer } from './texts.js';
 import {
   MISTAKE_PATTERNS,
   planMistake,
