@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EvaluationSummary } from '../../evaluation/evaluation-summary.js';
-import { renderComparisonTable } from './quickstart-table.js';
+import { formatPercent, renderComparisonTable } from './quickstart-table.js';
 
 function summary(successes: number, meanParts: Record<string, number>): EvaluationSummary {
   return {
@@ -35,5 +35,13 @@ describe('renderComparisonTable', () => {
         '',
       ].join('\n'),
     );
+  });
+});
+
+describe('formatPercent', () => {
+  it('writes whole percentages without a decimal, whatever the float error, and others with one', () => {
+    expect(0.07 * 100).not.toBe(7); // the float error that printed "7.0%"
+    expect([0.07, 0.15, 0.3, 0, 1].map(formatPercent)).toEqual(['7%', '15%', '30%', '0%', '100%']);
+    expect([0.125, 0.0333].map(formatPercent)).toEqual(['12.5%', '3.3%']);
   });
 });

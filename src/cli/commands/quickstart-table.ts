@@ -36,3 +36,9 @@ export function renderComparisonTable(columns: readonly ComparisonColumn[]): str
 function fixed(value: number | undefined): string {
   return value === undefined ? '–' : value.toFixed(3);
 }
+
+/** A fraction as a percentage: whole when it is one ("7%", not "7.0%" from 0.07's rounding error), else one decimal. */
+export function formatPercent(fraction: number): string {
+  const tenths = Math.round(fraction * 1000);
+  return `${tenths % 10 === 0 ? tenths / 10 : (tenths / 10).toFixed(1)}%`;
+}

@@ -15,7 +15,7 @@ import { EvalConfigSchema, type EvalConfig } from './eval-config.js';
 import { evalCommand } from './eval.js';
 import { QuickstartConfigSchema, type QuickstartConfig } from './quickstart-config.js';
 import { runQuickstartGrpo } from './quickstart-grpo.js';
-import { renderComparisonTable } from './quickstart-table.js';
+import { formatPercent, renderComparisonTable } from './quickstart-table.js';
 import { evaluateTeacher } from './quickstart-teacher.js';
 import { SftConfigSchema } from './sft-config.js';
 import { sftCommand } from './sft.js';
@@ -47,7 +47,7 @@ async function runQuickstart(config: QuickstartConfig, io: CliIo): Promise<void>
   );
 
   io.stdout.write(
-    `\n[1/4 sft] imitate the teacher (it errs in ${percent(config.mistakeRate)} of conversations)\n`,
+    `\n[1/4 sft] imitate the teacher (it errs in ${formatPercent(config.mistakeRate)} of conversations)\n`,
   );
   await sftCommand.run(
     SftConfigSchema.parse({
@@ -130,7 +130,7 @@ async function runQuickstart(config: QuickstartConfig, io: CliIo): Promise<void>
       renderComparisonTable([
         { label: 'SFT', summary: before.summary },
         { label: 'SFT + GRPO', summary: after.summary },
-        { label: `teacher (${percent(config.mistakeRate)} mistakes)`, summary: teacher },
+        { label: `teacher (${formatPercent(config.mistakeRate)} mistakes)`, summary: teacher },
       ]) +
       `\nrun folder:      ${runDir}\n` +
       `sft checkpoint:  ${sftCheckpoint}\n` +
@@ -170,9 +170,5 @@ function sftLimit(config: QuickstartConfig, sftSeconds: number): string {
 }
 
 function summaryLine(summary: EvaluationSummary): string {
-  return `success ${percent(summary.successRate)} (${summary.successes}/${summary.episodes}), mean reward ${summary.meanReward.toFixed(3)}`;
-}
-
-function percent(fraction: number): string {
-  return `${(100 * fraction).toFixed(fraction * 100 === Math.round(fraction * 100) ? 0 : 1)}%`;
+  return `success ${formatPercent(summary.successRate)} (${summary.successes}/${summary.episodes}), mean reward ${summary.meanReward.toFixed(3)}`;
 }
