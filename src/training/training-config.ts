@@ -111,7 +111,9 @@ export const TrainingConfigSchema = z
       .describe('Sampling temperature of rollouts; other than 1, old logprobs are recomputed untempered.'),
     maxNewTokens: count(1)
       .default(256)
-      .describe('Most tokens the policy samples per turn (a support-lite cancel turn, its status note and call, is about 180).'),
+      .describe(
+        'Most tokens the policy samples per turn (a support-lite cancel turn, its status note and call, is about 180).',
+      ),
     maxTurns: count(1).default(8).describe('An episode ends after this many agent turns.'),
     concurrency: count(1).default(16).describe('Episodes in flight at once.'),
     toolPrompt: z

@@ -47,7 +47,9 @@ export const ChatConfigSchema = z.object({
     .int()
     .min(1)
     .default(256)
-    .describe('Most tokens the model samples per reply (a support-lite cancel turn, its status note and call, is about 180).'),
+    .describe(
+      'Most tokens the model samples per reply (a support-lite cancel turn, its status note and call, is about 180).',
+    ),
   maxToolRounds: z
     .number()
     .int()
