@@ -116,6 +116,7 @@ export async function sample(model: LanguageModel, request: SampleRequest): Prom
   let logits = prefill.logits.data as Float32Array; // (B, V)
   const V = model.config.vocabSize;
   const decodeGraph = await model.graph('decode');
+  const lastPosition = model.config.contextLength - 1;
   for (let n = 0; n < params.maxNewTokens; n++) {
     const next = new BigInt64Array(B);
     results.forEach((row, b) => {
@@ -139,7 +140,6 @@ export async function sample(model: LanguageModel, request: SampleRequest): Prom
     if (n === params.maxNewTokens - 1 || results.every((r) => r.done)) break;
     // A finished row's ignored step stays inside the model's positions: a row that ended near the
     // context must not fail the rows still running beside it.
-    const lastPosition = model.config.contextLength - 1;
     const stepPositions = BigInt64Array.from(lengths, (length) => BigInt(Math.min(length + n, lastPosition)));
     // The N tokens before this step's, nearest first, from the prompt and the row's picks (0 before
     // position 0, where the graph zeroes them; a finished row's step is computed and ignored).
