@@ -3,7 +3,7 @@
 import { ModelError } from '../errors.js';
 import { floatTensor, int64Tensor, type Tensor } from '../engine/tensor.js';
 import type { LanguageModel } from '../models/language-model.js';
-import { LOSS_REQUIRES } from './losses.js';
+import { feedsOldLogprobs, LOSS_REQUIRES } from './losses.js';
 import type { Datum, LossFnName } from './training-backend.js';
 
 /** Feeds for one run and the width T the datums were padded to. */
@@ -14,7 +14,7 @@ export function validateDatums(
   model: LanguageModel,
   datums: readonly Datum[],
   lossFn: LossFnName,
-  options: { readonly kl?: boolean } = {},
+  options: { readonly kl?: boolean; readonly onPolicy?: boolean } = {},
 ): void {
   datums.forEach((datum, index) => {
     const n = datum.modelInput.length;
@@ -31,7 +31,7 @@ export function validateDatums(
     const fields: [string, readonly number[] | undefined, boolean][] = [
       ['targetTokens', datum.lossFnInputs.targetTokens, true],
       ['weights', datum.lossFnInputs.weights, false],
-      ['logprobs', datum.lossFnInputs.logprobs, LOSS_REQUIRES[lossFn].includes('logprobs')],
+      ['logprobs', datum.lossFnInputs.logprobs, feedsOldLogprobs(lossFn, options.onPolicy === true)],
       ['advantages', datum.lossFnInputs.advantages, LOSS_REQUIRES[lossFn].includes('advantages')],
       ['refLogprobs', datum.lossFnInputs.refLogprobs, options.kl === true],
     ];
@@ -60,7 +60,7 @@ export function validateDatums(
 export function packDatums(
   datums: readonly Datum[],
   lossFn: LossFnName,
-  options: { readonly kl?: boolean } = {},
+  options: { readonly kl?: boolean; readonly onPolicy?: boolean } = {},
 ): DatumBatch {
   const B = datums.length;
   const T = Math.max(...datums.map((d) => d.modelInput.length));
@@ -91,7 +91,8 @@ export function packDatums(
     positions: int64Tensor(positions, [B, T]),
     weights: floatTensor(weights, [B, T]),
   };
-  if (needs.includes('logprobs')) feeds.oldLogprobs = floatTensor(oldLogprobs, [B, T]);
+  if (feedsOldLogprobs(lossFn, options.onPolicy === true))
+    feeds.oldLogprobs = floatTensor(oldLogprobs, [B, T]);
   if (needs.includes('advantages')) feeds.advantages = floatTensor(advantages, [B, T]);
   if (options.kl === true) feeds.refLogprobs = floatTensor(refLogprobs, [B, T]);
   return { feeds, width: T };

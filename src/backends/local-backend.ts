@@ -78,14 +78,15 @@ export class LocalTrainingBackend implements TrainingBackend {
     if (datums.length === 0)
       throw new ModelError('invalid_argument', 'forwardBackward needs at least one datum');
     const kl = (lossFnConfig.klCoefficient ?? 0) > 0;
-    validateDatums(this.model, datums, lossFn, { kl });
+    const onPolicy = lossFnConfig.onPolicy === true;
+    validateDatums(this.model, datums, lossFn, { kl, onPolicy });
     const scalars = lossScalars(lossFn, lossFnConfig);
-    const graph = await this.trainingGraph(lossFn, kl);
+    const graph = await this.trainingGraph(lossFn, { kl, onPolicy });
     const outputs: { logprobs: number[] }[] = [];
     let lossSum = 0;
     for (let start = 0; start < datums.length; start += this.maxDatumsPerRun) {
       const chunk = datums.slice(start, start + this.maxDatumsPerRun);
-      const batch = packDatums(chunk, lossFn, { kl });
+      const batch = packDatums(chunk, lossFn, { kl, onPolicy });
       const out = await graph.run({
         ...this.model.parameterFeeds(),
         ...batch.feeds,
@@ -188,14 +189,15 @@ export class LocalTrainingBackend implements TrainingBackend {
     this.accumulated = 0;
   }
 
-  private trainingGraph(lossFn: LossFnName, kl: boolean) {
-    return this.model.compile(`train:${lossFn}${kl ? ':kl' : ''}`, () => {
+  private trainingGraph(lossFn: LossFnName, variant: { readonly kl: boolean; readonly onPolicy: boolean }) {
+    const { kl, onPolicy } = variant;
+    return this.model.compile(`train:${lossFn}${kl ? ':kl' : ''}${onPolicy ? ':on-policy' : ''}`, () => {
       const built = buildLogprobGraph(this.model.config, {
         lora: this.model.adapter?.config,
         training: true,
       });
       const g = built.graph;
-      const loss = lossExpression(g, lossFn, built.logprobs, declareLossInputs(g, lossFn, { kl }));
+      const loss = lossExpression(g, lossFn, built.logprobs, declareLossInputs(g, lossFn, variant));
       g.output('loss', loss);
       g.output('logprobs', built.logprobs);
       // Only trainable values get gradients; frozen base weights stay plain inputs.

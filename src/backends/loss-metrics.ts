@@ -3,12 +3,13 @@
 
 import type { Datum, LossFnConfig } from './training-backend.js';
 
-/** `ratio:mean` and `clipped:fraction` over tokens with positive weight. */
+/** `ratio:mean` and `clipped:fraction` over tokens with positive weight (on-policy: 1 and 0). */
 export function ratioMetrics(
   datums: readonly Datum[],
   outputs: readonly { readonly logprobs: readonly number[] }[],
   config: LossFnConfig,
 ): Record<string, number> {
+  if (config.onPolicy === true) return { 'ratio:mean': 1, 'clipped:fraction': 0 };
   const low = config.clipLowThreshold ?? 0.8;
   const high = config.clipHighThreshold ?? 1.2;
   let weight = 0;

@@ -12,7 +12,9 @@ import type { LossFnName } from './training-backend.js';
 /** Graph inputs a loss reads besides the logprobs: per-token tensors (B, T) and scalar settings. */
 export type LossInputs = {
   readonly weights: Value; // (B, T)
-  readonly oldLogprobs: Value; // (B, T) q
+  readonly oldLogprobs: Value; // (B, T) q; a placeholder when `onPolicy`
+  /** q is the current logprobs, detached (see `LossFnConfig.onPolicy`). */
+  readonly onPolicy: boolean;
   readonly advantages: Value; // (B, T) A
   readonly clipLow: Value; // scalar 1 − ε_low
   readonly clipHigh: Value; // scalar 1 + ε_high
@@ -31,6 +33,11 @@ export const LOSS_REQUIRES: Readonly<Record<LossFnName, readonly ('logprobs' | '
   gspo: ['logprobs', 'advantages'],
 };
 
+/** Whether a loss reads fed old logprobs (`lossFnInputs.logprobs`): ratio losses, unless on-policy. */
+export function feedsOldLogprobs(lossFn: LossFnName, onPolicy: boolean): boolean {
+  return LOSS_REQUIRES[lossFn].includes('logprobs') && !onPolicy;
+}
+
 /** Losses with a clipped importance ratio, which take clip thresholds. */
 export function isClippedLoss(lossFn: LossFnName): boolean {
   return lossFn === 'ppo' || lossFn === 'cispo' || lossFn === 'gspo';
@@ -43,7 +50,7 @@ export function isClippedLoss(lossFn: LossFnName): boolean {
 export function declareLossInputs(
   g: Graph,
   lossFn: LossFnName,
-  options: { readonly kl?: boolean } = {},
+  options: { readonly kl?: boolean; readonly onPolicy?: boolean } = {},
 ): LossInputs {
   const needs = LOSS_REQUIRES[lossFn];
   const perToken = (name: string, needed: boolean) =>
@@ -59,7 +66,8 @@ export function declareLossInputs(
   return {
     kl,
     weights: g.input('weights', 'float32', ['B', 'T']),
-    oldLogprobs: perToken('oldLogprobs', needs.includes('logprobs')),
+    oldLogprobs: perToken('oldLogprobs', feedsOldLogprobs(lossFn, options.onPolicy === true)),
+    onPolicy: options.onPolicy === true,
     advantages: perToken('advantages', needs.includes('advantages')),
     clipLow: scalar('clipLow', ratioLoss),
     clipHigh: scalar('clipHigh', ratioLoss),
@@ -78,7 +86,8 @@ export function lossExpression(g: Graph, lossFn: LossFnName, lp: Value, inputs: 
 }
 
 function policyLoss(g: Graph, lossFn: LossFnName, lp: Value, inputs: LossInputs): Value {
-  const { weights: w, oldLogprobs: q, advantages: A } = inputs;
+  const { weights: w, advantages: A } = inputs;
+  const q = oldLogprobs(g, lp, inputs);
   const total = (perToken: Value) => g.neg(g.sum(g.mul(w, perToken), [0, 1])); // −Σ w·(…)
   switch (lossFn) {
     case 'cross_entropy':
@@ -108,13 +117,19 @@ function policyLoss(g: Graph, lossFn: LossFnName, lp: Value, inputs: LossInputs)
  * −Σ_b (Σ_t w)·min(s_b·Ā_b, clip(s_b)·Ā_b), so token weights of 1/(G·|y|) give the paper's mean.
  */
 function gspoLoss(g: Graph, lp: Value, inputs: LossInputs): Value {
-  const { weights: w, oldLogprobs: q, advantages: A } = inputs;
+  const { weights: w, advantages: A } = inputs;
+  const q = oldLogprobs(g, lp, inputs);
   const mass = g.sum(w, [1], true); // (B, 1)
   const safeMass = g.binary('maximum', mass, g.scalar(1e-12));
   const s = g.exp(g.div(g.sum(g.mul(w, g.sub(lp, q)), [1], true), safeMass)); // (B, 1)
   const advantage = g.div(g.sum(g.mul(w, A), [1], true), safeMass); // (B, 1)
   const objective = g.binary('minimum', g.mul(s, advantage), g.mul(clip(g, s, inputs), advantage));
   return g.neg(g.sum(g.mul(mass, objective), [0, 1]));
+}
+
+/** The old policy's logprobs: the fed ones, or with `onPolicy` the current ones with no gradient. */
+function oldLogprobs(g: Graph, lp: Value, inputs: LossInputs): Value {
+  return inputs.onPolicy ? g.stopGradient(lp) : inputs.oldLogprobs;
 }
 
 function ratio(g: Graph, lp: Value, q: Value): Value {

@@ -46,6 +46,13 @@ export type LossFnConfig = {
   readonly beta?: number;
   /** Weight β of the k3 KL penalty to a frozen reference policy (Schulman 2020); 0 (default) is off. */
   readonly klCoefficient?: number;
+  /**
+   * The old policy is the current one: the ratio losses read the run's own logprobs, detached, in
+   * place of `lossFnInputs.logprobs` (ignored, and not required). The ratio is exactly 1 and its
+   * gradient the plain policy gradient. For one update per batch whose sampling logprobs are not the
+   * policy's (tempered sampling): it saves the forward pass that would recompute them.
+   */
+  readonly onPolicy?: boolean;
 };
 
 /** What forwardBackward returns: each datum's per-token logprobs, and summed loss metrics. */

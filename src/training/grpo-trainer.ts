@@ -201,6 +201,7 @@ async function trainStep<TState>(
     minLrRatio: config.minLrRatio,
   });
   const datums = await trainingDatums(options, advantages.rollouts);
+  const onPolicy = isOnPolicyUpdate(config);
   const update =
     datums.length === 0
       ? undefined
@@ -212,6 +213,7 @@ async function trainStep<TState>(
             clipLowThreshold: 1 - config.clipLow,
             clipHighThreshold: 1 + config.clipHigh,
             klCoefficient: config.klCoefficient,
+            ...(onPolicy ? { onPolicy } : {}),
           },
           adam: { learningRate, weightDecay: config.weightDecay, gradClipNorm: config.gradClipNorm },
           epochs: config.epochsPerBatch,
@@ -288,9 +290,19 @@ class EvaluationBook<TState> {
 }
 
 /**
+ * Whether the update reads the policy's own logprobs as the old ones (`LossFnConfig.onPolicy`): when
+ * rollouts sample at a temperature other than 1, their logprobs are not the untempered policy's, and
+ * with one epoch the policy the update starts from is the old policy itself (the ratio is 1).
+ */
+function isOnPolicyUpdate(config: TrainingConfig): boolean {
+  return config.temperature !== 1 && config.epochsPerBatch === 1;
+}
+
+/**
  * The step's datums: normalised by `buildPolicyDatums`, with the reference logprobs attached (the KL
- * penalty and `policy/kl` read them) and, when rollouts sampled at a temperature other than 1, the
- * old logprobs recomputed untempered, since the losses compare them with untempered new logprobs.
+ * penalty and `policy/kl` read them) and, when rollouts sampled at a temperature other than 1 and
+ * later epochs need them, the old logprobs recomputed untempered, since the losses compare them with
+ * untempered new logprobs. With one epoch the update is on-policy and needs no old logprobs.
  */
 async function trainingDatums<TState>(
   options: GrpoTrainerOptions<TState>,
@@ -312,7 +324,7 @@ async function trainingDatums<TState>(
   };
   const refLogprobs = await datumLogprobs({ scorer: reference, datums, chunkSize: config.microBatchSize });
   const withReference = withRefLogprobs(datums, refLogprobs);
-  if (config.temperature === 1) return withReference;
+  if (config.temperature === 1 || isOnPolicyUpdate(config)) return withReference;
   const current = await datumLogprobs({
     scorer: options.backend,
     datums: withReference,
