@@ -8,6 +8,7 @@ import type { ToolDefinition } from '../../conversation/tool-definition.js';
 import type { Trajectory } from '../../conversation/trajectory.js';
 import type { RetailDatabase } from '../../environments/retail/retail-types.js';
 import type { SupportLiteEnvironment } from '../../environments/support-lite/environment.js';
+import { ConversationError } from '../../conversation/conversation-error.js';
 import { generateDemonstrations } from '../../environments/support-lite/teacher-demonstrations.js';
 import { readChatJsonl } from '../../training/chat-dataset.js';
 import { tokenizeChatExamples } from '../../training/chat-dataset-tokens.js';
@@ -36,6 +37,11 @@ export type LoadSftDataOptions = {
   readonly world: SupportLiteWorldData | undefined;
   /** Writes the tools section of the system prompt, as the policy agent will see it. */
   readonly formatTools: (tools: readonly ToolDefinition[]) => string;
+  /**
+   * Most tokens a sequence may have (context + 1): teacher demonstrations longer than this are left
+   * out and counted (they are drawn, not given; a --data file's are refused by the caller).
+   */
+  readonly maxTokens: number;
 };
 
 /** Reads `--data`, or generates `--demos` teacher demonstrations on the train split. */
@@ -72,23 +78,36 @@ export async function loadSftData(options: LoadSftDataOptions): Promise<SftData>
     mistakeRate: config.mistakeRate,
     mistakePattern: config.mistakePattern,
   });
-  const mistakes = demonstrations.filter((demonstration) => demonstration.mistake !== undefined).length;
+  const tokenized = tokenizeChatExamples({
+    renderer,
+    // The tools as the policy agent shows them, so the demonstrations render as its own conversations.
+    examples: demonstrations.map((demonstration) => ({
+      messages: demonstration.trajectory.messages,
+      tools: world.environment.tools,
+    })),
+    formatTools: options.formatTools,
+  });
+  const fits = tokenized.map((sequence) => sequence.tokens.length <= options.maxTokens);
+  const kept = demonstrations.filter((_, index) => fits[index]);
+  if (kept.length === 0) {
+    const shortest = Math.min(...tokenized.map((sequence) => sequence.tokens.length));
+    throw new ConversationError(
+      'sequence_too_long',
+      `none of the ${demonstrations.length} teacher demonstrations fits the model: the shortest has ${shortest} tokens, ` +
+        `the model takes at most ${options.maxTokens} (context + 1). Raise --context.`,
+    );
+  }
+  const mistakes = kept.filter((demonstration) => demonstration.mistake !== undefined).length;
+  const leftOut = demonstrations.length - kept.length;
   return {
     sequences: weighCopies(
-      tokenizeChatExamples({
-        renderer,
-        // The tools as the policy agent shows them, so the demonstrations render as its own conversations.
-        examples: demonstrations.map((demonstration) => ({
-          messages: demonstration.trajectory.messages,
-          tools: world.environment.tools,
-        })),
-        formatTools: options.formatTools,
-      }),
-      demonstrations.map((demonstration) => demonstration.trajectory.messages),
+      tokenized.filter((_, index) => fits[index]),
+      kept.map((demonstration) => demonstration.trajectory.messages),
     ),
     description:
-      `${demonstrations.length.toLocaleString('en-US')} ${config.env} teacher demonstrations ` +
-      `(train split, ${mistakes} with a mistake, ${config.mistakePattern} rate ${config.mistakeRate})${copies()}`,
-    demonstrations: demonstrations.map((demonstration) => demonstration.trajectory),
+      `${kept.length.toLocaleString('en-US')} ${config.env} teacher demonstrations ` +
+      `(train split, ${mistakes} with a mistake, ${config.mistakePattern} rate ${config.mistakeRate}` +
+      `${leftOut > 0 ? `; ${leftOut} longer than the context left out` : ''})${copies()}`,
+    demonstrations: kept.map((demonstration) => demonstration.trajectory),
   };
 }

@@ -131,11 +131,46 @@ describe('stateset-agents sft', () => {
 
   it('refuses conversations longer than the context, naming the fix', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sft-cli-'));
-    const run = await cli(['sft', ...TINY, '--demos', '4', '--eval-episodes', '0', '--out', dir]);
-    expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(
-      /error \[sequence_too_long\]: sequence \d+ has \d+ tokens; the model takes at most 257/,
+    const file = join(dir, 'long.jsonl');
+    writeFileSync(file, `${chatLine('red')}\n${chatLine(`green ${'and green '.repeat(40)}`)}\n`);
+    const given = await cli(['sft', ...TINY, '--data', file, '--eval-episodes', '0', '--out', dir]);
+    expect(given.code).toBe(1);
+    expect(given.stderr).toMatch(
+      /error \[sequence_too_long\]: sequence 1 has \d+ tokens; the model takes at most 257 \(context \+ 1\)\. Raise the context length/,
     );
+    const drawn = await cli(['sft', ...TINY, '--demos', '4', '--eval-episodes', '0', '--out', dir]);
+    expect(drawn.code).toBe(1);
+    expect(drawn.stderr).toMatch(
+      /error \[sequence_too_long\]: none of the 4 teacher demonstrations fits the model: the shortest has \d+ tokens, the model takes at most 257 \(context \+ 1\)\. Raise --context\./,
+    );
+    expect(readdirSync(dir)).toEqual(['long.jsonl']);
+  });
+
+  it('leaves out the teacher demonstrations longer than the context, and says how many', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sft-cli-'));
+    const run = await cli([
+      'sft',
+      ...TINY.slice(0, -2),
+      '--context',
+      '900',
+      '--demos',
+      '40',
+      '--steps',
+      '1',
+      '--eval-episodes',
+      '0',
+      '--out',
+      dir,
+    ]);
+    expect(run.stderr).toBe('');
+    const [, kept, leftOut] =
+      /on (\d+) support-lite teacher demonstrations \(.*; (\d+) longer than the context left out\)/
+        .exec(run.stdout)!
+        .map(Number);
+    expect(kept).toBeGreaterThan(0);
+    expect(kept + leftOut).toBe(40);
+    const demosFile = /^demos: +(.+)$/m.exec(run.stdout)![1];
+    expect(readFileSync(demosFile, 'utf8').trim().split('\n')).toHaveLength(kept);
   });
 
   it('runs the copy curriculum first, for its share of the steps, and logs which steps were', async () => {

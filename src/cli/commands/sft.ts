@@ -82,8 +82,9 @@ async function runSftCommand(config: SftConfig, io: CliIo): Promise<void> {
   try {
     const backend = createPolicyBackend(model, config.seed);
     const formatTools = config.toolPrompt === 'compact' ? compactToolsPrompt : formatToolsPrompt;
-    const data = await loadSftData({ config, renderer, world, formatTools });
-    checkSftSequences(data.sequences, model.config.contextLength + 1); // before anything is written
+    const maxTokens = model.config.contextLength + 1;
+    const data = await loadSftData({ config, renderer, world, formatTools, maxTokens });
+    checkSftSequences(data.sequences, maxTokens); // before anything is written
     const runDir = createRunDirectory({ parent: config.out, prefix: 'sft' });
     const files = {
       config: join(runDir, 'config.json'),
