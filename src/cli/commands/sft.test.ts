@@ -13,6 +13,20 @@ const cli = (argv: readonly string[]) =>
 /** A model small enough for a step in milliseconds. */
 const TINY = ['--width', '16', '--layers', '1', '--heads', '2', '--context', '256'];
 
+/** `sft` on teacher demonstrations with the tiny model at `context`, no evaluation, into `dir`. */
+const teacherSft = (dir: string, context: number, flags: readonly string[]) =>
+  cli([
+    'sft',
+    ...TINY.slice(0, -2),
+    '--context',
+    String(context),
+    ...flags,
+    '--eval-episodes',
+    '0',
+    '--out',
+    dir,
+  ]);
+
 const chatLine = (colour: string) =>
   JSON.stringify({
     messages: [
@@ -148,20 +162,7 @@ describe('stateset-agents sft', () => {
 
   it('leaves out the teacher demonstrations longer than the context, and says how many', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sft-cli-'));
-    const run = await cli([
-      'sft',
-      ...TINY.slice(0, -2),
-      '--context',
-      '900',
-      '--demos',
-      '40',
-      '--steps',
-      '1',
-      '--eval-episodes',
-      '0',
-      '--out',
-      dir,
-    ]);
+    const run = await teacherSft(dir, 900, ['--demos', '40', '--steps', '1']);
     expect(run.stderr).toBe('');
     const [, kept, leftOut] =
       /on (\d+) support-lite teacher demonstrations \(.*; (\d+) longer than the context left out\)/
@@ -175,11 +176,7 @@ describe('stateset-agents sft', () => {
 
   it('runs the copy curriculum first, for its share of the steps, and logs which steps were', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sft-cli-'));
-    const run = await cli([
-      'sft',
-      ...TINY.slice(0, -2),
-      '--context',
-      '1280',
+    const run = await teacherSft(dir, 1280, [
       '--demos',
       '4',
       '--steps',
@@ -193,10 +190,6 @@ describe('stateset-agents sft', () => {
       '--curriculum-fragments',
       'lookup+answer',
       '--curriculum-facts',
-      '--eval-episodes',
-      '0',
-      '--out',
-      dir,
     ]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
@@ -221,11 +214,7 @@ describe('stateset-agents sft', () => {
   it("--mistake-pattern habits puts the teacher's mistakes only in its habit situations", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sft-cli-'));
     const run = (pattern: string) =>
-      cli([
-        'sft',
-        ...TINY.slice(0, -2),
-        '--context',
-        '1280',
+      teacherSft(dir, 1280, [
         '--demos',
         '40',
         '--steps',
@@ -234,10 +223,6 @@ describe('stateset-agents sft', () => {
         '1',
         '--mistake-pattern',
         pattern,
-        '--eval-episodes',
-        '0',
-        '--out',
-        dir,
       ]);
     const [random, habits] = [await run('random'), await run('habits')];
     expect(random.stdout).toMatch(
