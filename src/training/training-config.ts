@@ -108,7 +108,9 @@ export const TrainingConfigSchema = z
       .number()
       .positive()
       .default(1)
-      .describe('Sampling temperature of rollouts; other than 1, old logprobs are recomputed untempered.'),
+      .describe(
+        "Sampling temperature of rollouts; other than 1, the losses read untempered old logprobs: the policy's own with one epoch per batch, else recomputed.",
+      ),
     maxNewTokens: count(1)
       .default(256)
       .describe(
