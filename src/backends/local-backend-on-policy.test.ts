@@ -56,9 +56,16 @@ describe('LocalTrainingBackend on-policy updates', () => {
   it('ignores fed logprobs when on-policy, and still needs them otherwise', async () => {
     const backend = new LocalTrainingBackend({ model: tinyModel('GPT-2 style', 1) });
     const [seq] = seqs;
-    const datum = datumOf(seq, { logprobs: seq.slice(1).map(() => -9) });
-    const onPolicy = await backend.forwardBackward([datum], 'ppo', { onPolicy: true });
-    expect(onPolicy.metrics['clipped:fraction']).toBe(0);
+    const fed = await backend.forwardBackward(
+      [datumOf(seq, { logprobs: seq.slice(1).map(() => -9) })],
+      'ppo',
+      { onPolicy: true },
+    );
+    await backend.optimStep({ learningRate: 0 });
+    const bare = await backend.forwardBackward([datumOf(seq, {})], 'ppo', { onPolicy: true });
+    await backend.optimStep({ learningRate: 0 });
+    expect(fed.metrics['loss:sum']).toBe(bare.metrics['loss:sum']);
+    expect(fed.metrics['clipped:fraction']).toBe(0);
     await expect(backend.forwardBackward([datumOf(seq, {})], 'ppo')).rejects.toThrow(
       /datum 0: loss "ppo" needs lossFnInputs.logprobs/,
     );

@@ -201,7 +201,6 @@ async function trainStep<TState>(
     minLrRatio: config.minLrRatio,
   });
   const datums = await trainingDatums(options, advantages.rollouts);
-  const onPolicy = isOnPolicyUpdate(config);
   const update =
     datums.length === 0
       ? undefined
@@ -213,7 +212,7 @@ async function trainStep<TState>(
             clipLowThreshold: 1 - config.clipLow,
             clipHighThreshold: 1 + config.clipHigh,
             klCoefficient: config.klCoefficient,
-            ...(onPolicy ? { onPolicy } : {}),
+            onPolicy: isOnPolicyUpdate(config),
           },
           adam: { learningRate, weightDecay: config.weightDecay, gradClipNorm: config.gradClipNorm },
           epochs: config.epochsPerBatch,
