@@ -156,6 +156,12 @@ export const SftConfigSchema = z
       .describe(
         'In the copy curriculum, also replace the facts of every tool result (item names, street address, city) by fresh draws from the database, consistently, so the answer can only be right by copying them; the status stays.',
       ),
+    curriculumStatusSwap: z
+      .boolean()
+      .default(false)
+      .describe(
+        "In the copy curriculum's answer fragments ('answer', 'lookup+answer'), give each looked-up order a random status and end the fragment where the answer states it, the status weighing --curriculum-copy-weight: the status can then only be right by copying it.",
+      ),
     curriculumBatchSize: z
       .number()
       .int()

@@ -163,6 +163,41 @@ describe('copy curriculum', () => {
     expect(fromFirstToolCallToAnswer(withoutCall)).toEqual(withoutCall);
   });
 
+  it('with statusSwap, answer fragments end where the answer states the drawn status, which weighs copyWeight', async () => {
+    const { demonstrations } = await teacherData(40, 8, 0);
+    const tokenizer = new ByteTokenizer();
+    const build = (statusSwap: boolean) => fragmentsOf(demonstrations, { fragments: 'answer', copyWeight: 20, statusSwap });
+    const plain = build(false);
+    const swapped = build(true);
+    expect(swapped).toHaveLength(demonstrations.length);
+    const statuses = new Set<string>();
+    let cut = 0;
+    swapped.forEach((sequence, index) => {
+      const text = tokenizer.decode(sequence.tokens);
+      const intent = demonstrations[index].trajectory.metadata.scenarioId.split(':')[0];
+      const status = /\| status: (\w+)/.exec(text)?.[1];
+      if ((intent === 'status' || intent === 'cancel') && status !== undefined && !text.includes('is now')) {
+        // Ends on the status the tool result gave, right after the answer's "is".
+        const said = ` is ${status}`;
+        expect(text.endsWith(said)).toBe(true);
+        const from = sequence.tokens.length - status.length;
+        expect(sequence.mask.slice(from)).toEqual(Array(status.length).fill(20));
+        expect(sequence.mask.slice(0, from).every((m) => m === 0 || m === 1 || m === 20)).toBe(true);
+        expect(sequence.tokens.length).toBe(sequence.logprobs.length);
+        expect(sequence.tokens.length).toBe(sequence.turnIndex.length);
+        statuses.add(status);
+        cut++;
+      } else {
+        // Items, addresses and orders not found: the plain answer fragment (its fresh ids drawn later).
+        const withoutIds = (fragment: string) => fragment.replace(ORDER_ID_PATTERN, '#W');
+        expect(withoutIds(text)).toBe(withoutIds(tokenizer.decode(plain[index].tokens)));
+        expect(text.trimEnd().endsWith('<|end|>')).toBe(true);
+      }
+    });
+    expect(cut).toBeGreaterThan(10);
+    expect(statuses.size).toBe(4);
+  });
+
   it('finds copied digits inside multi-character tokens', () => {
     const pieces = ['order ', '#W12', '345', '67', ' and ', '#W1', '2345', '67', '!'];
     const tokenizer = { decode: (ids: readonly number[]) => ids.map((id) => pieces[id]).join('') };

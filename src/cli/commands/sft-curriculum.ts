@@ -12,6 +12,7 @@ import {
   type FactPools,
   idFragment,
   ORDER_ID_PATTERN,
+  swapStatus,
 } from '../../environments/support-lite/id-fragments.js';
 import type { Tokenizer } from '../../models/tokenizers/tokenizer.js';
 import { tokenizeChatExamples } from '../../training/chat-dataset-tokens.js';
@@ -38,6 +39,11 @@ export type CurriculumSequencesOptions = {
   readonly fragments?: CurriculumFragments;
   /** When given, the facts of tool results are varied too (see `IdFragmentOptions.facts`). */
   readonly facts?: FactPools;
+  /**
+   * Answer fragments of a lookup whose answer states the status get a fresh status (`swapStatus`),
+   * end right after the answer says it, and weigh the status's tokens there `copyWeight`. Default false.
+   */
+  readonly statusSwap?: boolean;
 };
 
 /** How much of each conversation a fragment keeps; see `CurriculumSequencesOptions.fragments`. */
@@ -69,11 +75,16 @@ export function fromFirstToolCallToAnswer(messages: readonly Message[]): Message
 export function curriculumSequences(options: CurriculumSequencesOptions): TokenSequence[] {
   const rng = new Rng(options.seed).fork('id-fragments');
   const fragments = options.fragments ?? 'full';
-  const examples = options.demonstrations.flatMap((demonstration) => {
+  const examples = options.demonstrations.flatMap((demonstration): CurriculumExample[] => {
     const fragment = () =>
       idFragment({ messages: demonstration.messages, rng, exclude: options.realIds, facts: options.facts });
     const lookup = () => ({ messages: upToFirstToolCall(fragment()) });
-    const answer = () => ({ messages: fromFirstToolCallToAnswer(fragment()) });
+    const answer = (): CurriculumExample => {
+      const messages = fragment();
+      const swapped = options.statusSwap === true ? swapStatus(messages, rng) : undefined;
+      if (swapped === undefined) return { messages: fromFirstToolCallToAnswer(messages) };
+      return { messages: fromFirstToolCallToAnswer(swapped.messages), status: swapped.status };
+    };
     switch (fragments) {
       case 'full':
         return [{ messages: fragment() }];
@@ -88,16 +99,62 @@ export function curriculumSequences(options: CurriculumSequencesOptions): TokenS
     }
   });
   const copyWeight = options.copyWeight ?? 1;
-  return tokenizeChatExamples({ renderer: options.renderer, examples }).map((sequence) => {
+  const { tokenizer } = options.renderer;
+  return tokenizeChatExamples({ renderer: options.renderer, examples }).map((sequence, at) => {
     // Ids appear in user, tool and assistant turns alike; every copy of one is a lesson.
     const mask: number[] = sequence.mask.map((_, index) => (index === 0 ? 0 : 1));
-    if (copyWeight !== 1) {
-      for (const index of copiedIdTokens(sequence.tokens, options.renderer.tokenizer)) {
-        if (index > 0) mask[index] = copyWeight;
-      }
-    }
-    return { ...sequence, mask };
+    const status = examples[at].status;
+    const said = status === undefined ? undefined : statusTokens(sequence.tokens, tokenizer, status);
+    const copied = copyWeight === 1 ? [] : [...copiedIdTokens(sequence.tokens, tokenizer), ...(said ?? [])];
+    for (const index of copied) if (index > 0) mask[index] = copyWeight;
+    if (said === undefined || said.length === 0) return { ...sequence, mask };
+    // Nothing after the status: what the agent did next depended on the status it replaced.
+    const end = said[said.length - 1] + 1;
+    return {
+      tokens: sequence.tokens.slice(0, end),
+      mask: mask.slice(0, end),
+      logprobs: sequence.logprobs.slice(0, end),
+      turnIndex: sequence.turnIndex.slice(0, end),
+    };
   });
+}
+
+/** A fragment, and the status it was given when its status was swapped. */
+type CurriculumExample = { readonly messages: Message[]; readonly status?: string };
+
+/** Each token's text and where it starts in the decoded whole: tokens decoded one at a time. */
+function tokenTexts(tokens: readonly number[], tokenizer: Pick<Tokenizer, 'decode'>) {
+  const starts: number[] = [];
+  let text = '';
+  for (const token of tokens) {
+    starts.push(text.length);
+    text += tokenizer.decode([token]);
+  }
+  return { text, starts };
+}
+
+/** Indices of the tokens that overlap the characters [from, to) of the decoded text. */
+function tokensOver(starts: readonly number[], length: number, from: number, to: number): number[] {
+  const indices: number[] = [];
+  starts.forEach((start, index) => {
+    const end = index + 1 < starts.length ? starts[index + 1] : length;
+    if (start < to && end > from) indices.push(index);
+  });
+  return indices;
+}
+
+/**
+ * Indices of the tokens of `status` where the answer states it ("… is <status>"), the first time
+ * after a tool result gave it ("| status: <status>"); empty when the text has no such pair.
+ */
+export function statusTokens(tokens: readonly number[], tokenizer: Pick<Tokenizer, 'decode'>, status: string): number[] {
+  const { text, starts } = tokenTexts(tokens, tokenizer);
+  const given = text.indexOf(`| status: ${status}`);
+  if (given < 0) return [];
+  const said = text.indexOf(` is ${status}`, given);
+  if (said < 0) return [];
+  const from = said + ' is '.length;
+  return tokensOver(starts, text.length, from, from + status.length);
 }
 
 /**
@@ -106,12 +163,7 @@ export function curriculumSequences(options: CurriculumSequencesOptions): TokenS
  * tokenizer: each token is decoded on its own and a token counts when it overlaps a copied digit.
  */
 export function copiedIdTokens(tokens: readonly number[], tokenizer: Pick<Tokenizer, 'decode'>): number[] {
-  const starts: number[] = [];
-  let text = '';
-  for (const token of tokens) {
-    starts.push(text.length);
-    text += tokenizer.decode([token]);
-  }
+  const { text, starts } = tokenTexts(tokens, tokenizer);
   const digitChars = new Set<number>();
   const seen = new Set<string>();
   for (const match of text.matchAll(ORDER_ID_PATTERN)) {

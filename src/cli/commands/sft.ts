@@ -58,6 +58,18 @@ async function runSftCommand(config: SftConfig, io: CliIo): Promise<void> {
       '--curriculum-facts varies the copy curriculum: it needs --curriculum-share > 0',
     );
   }
+  if (config.curriculumStatusSwap && !['answer', 'lookup+answer'].includes(config.curriculumFragments)) {
+    throw new ConfigError(
+      'invalid_config',
+      `--curriculum-status-swap changes answer fragments: it needs --curriculum-fragments answer or lookup+answer (got ${config.curriculumFragments})`,
+    );
+  }
+  if (config.curriculumStatusSwap && config.curriculumShare === 0) {
+    throw new ConfigError(
+      'invalid_config',
+      '--curriculum-status-swap varies the copy curriculum: it needs --curriculum-share > 0',
+    );
+  }
   const curriculum = config.curriculumShare > 0 ? curriculumLength(config) : undefined;
   const hf = await loadHfModel(config);
   const world = config.data === '' || config.evalEpisodes > 0 ? await loadWorld(config, io) : undefined;
@@ -155,6 +167,7 @@ async function runSftCommand(config: SftConfig, io: CliIo): Promise<void> {
               copyWeight: config.curriculumCopyWeight,
               fragments: config.curriculumFragments,
               facts: config.curriculumFacts ? factPools(world.database) : undefined,
+              statusSwap: config.curriculumStatusSwap,
             }),
             ...curriculum,
             ...optimiser,

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../conversation/messages.js';
 import { Rng } from '../../engine/random.js';
-import { type FactPools, factPools, idFragment, ORDER_ID_PATTERN } from './id-fragments.js';
+import {
+  type FactPools,
+  factPools,
+  idFragment,
+  ORDER_ID_PATTERN,
+  ORDER_STATUSES,
+  swapStatus,
+} from './id-fragments.js';
 import { loadRetailData } from '../retail/retail-data.js';
 import { retailDataDirForTests } from '../test-support/retail-test-data.js';
 
@@ -138,5 +145,56 @@ describe('idFragment with facts', () => {
     expect(pools.streets).toContain(order.address.address1.replace(/^\d+ /, ''));
     expect(pools.streets.every((street) => !/^\d/.test(street))).toBe(true);
     expect(new Set(pools.itemNames).size).toBe(pools.itemNames.length);
+  });
+});
+
+describe('swapStatus', () => {
+  const cancelling: Message[] = [
+    { role: 'user', content: `Please cancel order ${ID}, I no longer need it.` },
+    {
+      role: 'assistant',
+      content: '',
+      toolCalls: [{ id: 'call_1', name: 'get_order_details', arguments: { order_id: ID } }],
+    },
+    { role: 'tool', toolCallId: 'call_1', name: 'get_order_details', content: `order ${ID} | status: pending | items: Lamp` },
+    {
+      role: 'assistant',
+      content: `Order ${ID} is pending, cancelling it now.`,
+      toolCalls: [{ id: 'call_2', name: 'cancel_pending_order', arguments: { order_id: ID } }],
+    },
+    { role: 'tool', toolCallId: 'call_2', name: 'cancel_pending_order', content: `order ${ID} | status: cancelled` },
+    { role: 'assistant', content: `Order ${ID} is now cancelled.` },
+  ];
+
+  it('gives the lookup a drawn status and ends at the answer stating it, the decision dropped', () => {
+    const swapped = swapStatus(cancelling, new Rng(3));
+    if (swapped === undefined) throw new Error('no swap');
+    expect(ORDER_STATUSES).toContain(swapped.status);
+    expect(swapped.messages).toHaveLength(4);
+    expect(swapped.messages.slice(0, 2)).toEqual(cancelling.slice(0, 2));
+    expect(swapped.messages[2].content).toBe(`order ${ID} | status: ${swapped.status} | items: Lamp`);
+    expect(swapped.messages[3]).toEqual({ role: 'assistant', content: `Order ${ID} is ${swapped.status}.` });
+  });
+
+  it('draws every status, and replaces a status the answer got wrong', () => {
+    const wrong: Message[] = [...conversation.slice(0, 3), { ...conversation[3] }, { role: 'assistant', content: `Order ${ID} is processed.` }];
+    const rng = new Rng(5);
+    const drawn = new Set<string>();
+    for (let draw = 0; draw < 40; draw++) {
+      const swapped = swapStatus(wrong, rng);
+      if (swapped === undefined) throw new Error('no swap');
+      drawn.add(swapped.status);
+      expect(swapped.messages.at(-1)?.content).toBe(`Order ${ID} is ${swapped.status}.`);
+      expect(swapped.messages.at(-2)?.content).toBe(`order ${ID} | status: ${swapped.status}`);
+    }
+    expect([...drawn].sort()).toEqual([...ORDER_STATUSES].sort());
+  });
+
+  it('leaves out answers that do not state the status, and conversations without a lookup', () => {
+    const items: Message[] = [...conversation.slice(0, 4), { role: 'assistant', content: `Order ${ID} has: Lamp.` }];
+    expect(swapStatus(items, new Rng(1))).toBeUndefined();
+    const claimed: Message[] = [...conversation.slice(0, 4), { role: 'assistant', content: `Order ${ID} is now cancelled.` }];
+    expect(swapStatus(claimed, new Rng(1))).toBeUndefined();
+    expect(swapStatus(conversation.slice(0, 2), new Rng(1))).toBeUndefined();
   });
 });

@@ -104,3 +104,37 @@ function replaceFacts(json: string, turns: readonly Message[], pools: FactPools,
   const keys = [...replacements.keys()].sort((a, b) => b.length - a.length).map(escape);
   return json.replace(new RegExp(keys.join('|'), 'g'), (match) => replacements.get(match) ?? match);
 }
+
+/** The statuses an order can have, the ones a status swap draws from. */
+export const ORDER_STATUSES: readonly string[] = ['pending', 'processed', 'delivered', 'cancelled'];
+
+/** A fragment whose looked-up status was swapped; see `swapStatus`. */
+export type StatusSwap = { readonly messages: Message[]; readonly status: string };
+
+/**
+ * The messages up to the first agent answer after the first order lookup, with the status of that
+ * lookup's result replaced by a uniform draw from `ORDER_STATUSES`, and the answer cut to the status
+ * as it reads it: "Order #W1 is <status>." (the answer's own status, a habit's wrong one included,
+ * gives way to the drawn one). So the status can only be predicted by copying it from the tool
+ * result, and no decision that depended on the old status is kept. Undefined when the conversation
+ * has no lookup with a status, or its answer does not begin "Order <id> is " (items, addresses).
+ */
+export function swapStatus(messages: readonly Message[], rng: Rng): StatusSwap | undefined {
+  const lookup = messages.findIndex((message) => message.role === 'tool' && /\| status: \w+/.test(message.content));
+  if (lookup < 0) return undefined;
+  const answer = messages.findIndex((message, index) => index > lookup && message.role === 'assistant');
+  if (answer < 0) return undefined;
+  const said = /^Order (#W\d{7}) is \w+/.exec(messages[answer].content);
+  if (said === null || /^Order #W\d{7} is now/.test(messages[answer].content)) return undefined;
+  const status = ORDER_STATUSES[rng.int(ORDER_STATUSES.length)];
+  const tool = messages[lookup];
+  return {
+    status,
+    messages: [
+      ...messages.slice(0, lookup),
+      { ...tool, content: tool.content.replace(/\| status: \w+/, `| status: ${status}`) },
+      ...messages.slice(lookup + 1, answer),
+      { role: 'assistant', content: `Order ${said[1]} is ${status}.` },
+    ],
+  };
+}
