@@ -60,6 +60,9 @@ const sftRecipe = [
   option('sft-lr', '0.003'),
   '--tool-copy-weight',
   option('tool-copy-weight', '1'),
+];
+// What varies the copy curriculum; only for runs that have one (sft refuses them otherwise).
+const curriculumVariations = [
   ...(args.includes('--curriculum-facts') ? ['--curriculum-facts'] : []),
   ...(args.includes('--curriculum-status-swap') ? ['--curriculum-status-swap'] : []),
 ];
@@ -145,6 +148,7 @@ async function sft(
     mistakePattern,
     ...(initCheckpoint === undefined ? model : ['--init-checkpoint', initCheckpoint]),
     ...sftRecipe,
+    ...(curriculumSeconds > 0 ? curriculumVariations : []),
     '--curriculum-share',
     String(curriculumSeconds / seconds),
     '--seconds',
