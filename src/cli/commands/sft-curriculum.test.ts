@@ -166,7 +166,8 @@ describe('copy curriculum', () => {
   it('with statusSwap, answer fragments end where the answer states the drawn status, which weighs copyWeight', async () => {
     const { demonstrations } = await teacherData(40, 8, 0);
     const tokenizer = new ByteTokenizer();
-    const build = (statusSwap: boolean) => fragmentsOf(demonstrations, { fragments: 'answer', copyWeight: 20, statusSwap });
+    const build = (statusSwap: boolean) =>
+      fragmentsOf(demonstrations, { fragments: 'answer', copyWeight: 20, statusSwap });
     const plain = build(false);
     const swapped = build(true);
     expect(swapped).toHaveLength(demonstrations.length);

@@ -147,7 +147,11 @@ function tokensOver(starts: readonly number[], length: number, from: number, to:
  * Indices of the tokens of `status` where the answer states it ("… is <status>"), the first time
  * after a tool result gave it ("| status: <status>"); empty when the text has no such pair.
  */
-export function statusTokens(tokens: readonly number[], tokenizer: Pick<Tokenizer, 'decode'>, status: string): number[] {
+export function statusTokens(
+  tokens: readonly number[],
+  tokenizer: Pick<Tokenizer, 'decode'>,
+  status: string,
+): number[] {
   const { text, starts } = tokenTexts(tokens, tokenizer);
   const given = text.indexOf(`| status: ${status}`);
   if (given < 0) return [];

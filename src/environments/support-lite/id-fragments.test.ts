@@ -156,13 +156,23 @@ describe('swapStatus', () => {
       content: '',
       toolCalls: [{ id: 'call_1', name: 'get_order_details', arguments: { order_id: ID } }],
     },
-    { role: 'tool', toolCallId: 'call_1', name: 'get_order_details', content: `order ${ID} | status: pending | items: Lamp` },
+    {
+      role: 'tool',
+      toolCallId: 'call_1',
+      name: 'get_order_details',
+      content: `order ${ID} | status: pending | items: Lamp`,
+    },
     {
       role: 'assistant',
       content: `Order ${ID} is pending, cancelling it now.`,
       toolCalls: [{ id: 'call_2', name: 'cancel_pending_order', arguments: { order_id: ID } }],
     },
-    { role: 'tool', toolCallId: 'call_2', name: 'cancel_pending_order', content: `order ${ID} | status: cancelled` },
+    {
+      role: 'tool',
+      toolCallId: 'call_2',
+      name: 'cancel_pending_order',
+      content: `order ${ID} | status: cancelled`,
+    },
     { role: 'assistant', content: `Order ${ID} is now cancelled.` },
   ];
 
@@ -177,7 +187,11 @@ describe('swapStatus', () => {
   });
 
   it('draws every status, and replaces a status the answer got wrong', () => {
-    const wrong: Message[] = [...conversation.slice(0, 3), { ...conversation[3] }, { role: 'assistant', content: `Order ${ID} is processed.` }];
+    const wrong: Message[] = [
+      ...conversation.slice(0, 3),
+      { ...conversation[3] },
+      { role: 'assistant', content: `Order ${ID} is processed.` },
+    ];
     const rng = new Rng(5);
     const drawn = new Set<string>();
     for (let draw = 0; draw < 40; draw++) {
@@ -191,9 +205,15 @@ describe('swapStatus', () => {
   });
 
   it('leaves out answers that do not state the status, and conversations without a lookup', () => {
-    const items: Message[] = [...conversation.slice(0, 4), { role: 'assistant', content: `Order ${ID} has: Lamp.` }];
+    const items: Message[] = [
+      ...conversation.slice(0, 4),
+      { role: 'assistant', content: `Order ${ID} has: Lamp.` },
+    ];
     expect(swapStatus(items, new Rng(1))).toBeUndefined();
-    const claimed: Message[] = [...conversation.slice(0, 4), { role: 'assistant', content: `Order ${ID} is now cancelled.` }];
+    const claimed: Message[] = [
+      ...conversation.slice(0, 4),
+      { role: 'assistant', content: `Order ${ID} is now cancelled.` },
+    ];
     expect(swapStatus(claimed, new Rng(1))).toBeUndefined();
     expect(swapStatus(conversation.slice(0, 2), new Rng(1))).toBeUndefined();
   });

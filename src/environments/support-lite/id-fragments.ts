@@ -120,7 +120,9 @@ export type StatusSwap = { readonly messages: Message[]; readonly status: string
  * has no lookup with a status, or its answer does not begin "Order <id> is " (items, addresses).
  */
 export function swapStatus(messages: readonly Message[], rng: Rng): StatusSwap | undefined {
-  const lookup = messages.findIndex((message) => message.role === 'tool' && /\| status: \w+/.test(message.content));
+  const lookup = messages.findIndex(
+    (message) => message.role === 'tool' && /\| status: \w+/.test(message.content),
+  );
   if (lookup < 0) return undefined;
   const answer = messages.findIndex((message, index) => index > lookup && message.role === 'assistant');
   if (answer < 0) return undefined;
