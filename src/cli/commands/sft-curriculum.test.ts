@@ -13,6 +13,7 @@ import {
   curriculumSequences,
   type CurriculumSequencesOptions,
   fromFirstToolCallToAnswer,
+  statusTokens,
   upToFirstToolCall,
 } from './sft-curriculum.js';
 import { factPools } from '../../environments/support-lite/id-fragments.js';
@@ -197,6 +198,16 @@ describe('copy curriculum', () => {
     });
     expect(cut).toBeGreaterThan(10);
     expect(statuses.size).toBe(4);
+  });
+
+  it("finds the answer's status inside multi-character tokens, after the tool result gave it", () => {
+    const pieces = ['order #W1 | status: ', 'pen', 'ding', ' |', 'Order #W1 is', ' pen', 'ding', '.'];
+    const tokenizer = { decode: (ids: readonly number[]) => ids.map((id) => pieces[id]).join('') };
+    const all = [0, 1, 2, 3, 4, 5, 6, 7];
+    expect(statusTokens(all, tokenizer, 'pending')).toEqual([5, 6]);
+    // Another status, or an answer before any tool result, is not a copy.
+    expect(statusTokens(all, tokenizer, 'processed')).toEqual([]);
+    expect(statusTokens([4, 5, 6, 7], tokenizer, 'pending')).toEqual([]);
   });
 
   it('finds copied digits inside multi-character tokens', () => {

@@ -190,10 +190,11 @@ describe('stateset-agents sft', () => {
       '--curriculum-fragments',
       'lookup+answer',
       '--curriculum-facts',
+      '--curriculum-status-swap',
     ]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/copy curriculum: 2 steps of 2 id and fact fragments/);
+    expect(run.stdout).toMatch(/copy curriculum: 2 steps of 2 id, fact and status fragments/);
     expect(run.stdout).toMatch(/trained 2 steps/);
     const metricsFile = /^metrics: +(.+)$/m.exec(run.stdout)![1];
     const lines = readFileSync(metricsFile, 'utf8')
@@ -300,6 +301,21 @@ describe('stateset-agents sft', () => {
     const facts = await cli(['sft', '--curriculum-facts', '--steps', '2']);
     expect(facts.code).toBe(1);
     expect(facts.stderr).toMatch(/--curriculum-facts .* needs --curriculum-share > 0/);
+    const swap = await cli(['sft', '--curriculum-status-swap', '--curriculum-share', '0.5', '--steps', '2']);
+    expect(swap.code).toBe(1);
+    expect(swap.stderr).toMatch(
+      /--curriculum-status-swap .* needs --curriculum-fragments answer or lookup\+answer \(got full\)/,
+    );
+    const swapNoShare = await cli([
+      'sft',
+      '--curriculum-status-swap',
+      '--curriculum-fragments',
+      'answer',
+      '--steps',
+      '2',
+    ]);
+    expect(swapNoShare.code).toBe(1);
+    expect(swapNoShare.stderr).toMatch(/--curriculum-status-swap .* needs --curriculum-share > 0/);
     const fragments = await cli(['sft', '--curriculum-fragments', 'answers']);
     expect(fragments.code).toBe(1);
     expect(fragments.stderr).toMatch(/flag --curriculum-fragments/);

@@ -186,7 +186,7 @@ async function runSftCommand(config: SftConfig, io: CliIo): Promise<void> {
     display.finish();
     if (first !== undefined) {
       io.stdout.write(
-        `copy curriculum: ${first.steps.length} steps of ${config.curriculumBatchSize} ${config.curriculumFacts ? 'id and fact' : 'id'} fragments in ${first.seconds.toFixed(1)} s; ` +
+        `copy curriculum: ${first.steps.length} steps of ${config.curriculumBatchSize} ${curriculumKinds(config)} fragments in ${first.seconds.toFixed(1)} s; ` +
           `loss ${first.steps[0].loss.toFixed(3)} → ${meanLoss(first.steps.slice(-10)).toFixed(3)}\n`,
       );
     }
@@ -295,4 +295,14 @@ function summaryLine(summary: EvaluationSummary): string {
 
 function meanLoss(steps: readonly { readonly loss: number }[]): number {
   return steps.reduce((sum, step) => sum + step.loss, 0) / steps.length;
+}
+
+/** What the copy curriculum varies, as its summary line says it: 'id', 'id and fact', 'id, fact and status'. */
+function curriculumKinds(config: SftConfig): string {
+  const kinds = [
+    'id',
+    ...(config.curriculumFacts ? ['fact'] : []),
+    ...(config.curriculumStatusSwap ? ['status'] : []),
+  ];
+  return kinds.length === 1 ? kinds[0] : `${kinds.slice(0, -1).join(', ')} and ${kinds[kinds.length - 1]}`;
 }
