@@ -7,7 +7,7 @@
 // warm start runs once (or is given, --warm-starts) and both arms continue from it, GRPO or SFT.
 // Usage: npm run bench:learning [-- --seeds 0,1,2 --arm-seconds 840 --sft-seconds 360 --eval-tasks 100
 //   --width 64 --layers 2 --heads 2 --previous-token-embedding --previous-tokens 1 --curriculum-share 0.5
-//   --curriculum-copy-weight 20 --curriculum-fragments lookup|lookup+answer|… --curriculum-facts --curriculum-status-swap --sft-lr 0.003 --tool-copy-weight 1
+//   --curriculum-copy-weight 20 --curriculum-fragments lookup|lookup+answer|… --curriculum-facts --curriculum-status-swap --curriculum-fact-weight 1 --sft-lr 0.003 --tool-copy-weight 1
 //   --mistake-rate 0.3 --mistake-pattern random|habits
 //   --shared-warm-start [--warm-starts ckpt0,ckpt1,ckpt2]
 //   --micro-batch-size 8 --groups 4 --group-size 8 --grpo-lr 2e-5 --temperature 1
@@ -65,6 +65,9 @@ const sftRecipe = [
 const curriculumVariations = [
   ...(args.includes('--curriculum-facts') ? ['--curriculum-facts'] : []),
   ...(args.includes('--curriculum-status-swap') ? ['--curriculum-status-swap'] : []),
+  ...(args.includes('--curriculum-fact-weight')
+    ? ['--curriculum-fact-weight', option('curriculum-fact-weight', '1')]
+    : []),
 ];
 // GRPO's settings; the micro-batch bounds the attention activations (B·H·T·T) of an update.
 const grpoRecipe = [
@@ -334,6 +337,7 @@ const result = {
     threadsPerArm: 1,
     model,
     sftRecipe,
+    curriculumVariations,
     grpoRecipe,
     loadAverage: { start: loadAtStart, end: os.loadavg() },
     cores: os.cpus().length,

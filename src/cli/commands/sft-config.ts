@@ -162,6 +162,14 @@ export const SftConfigSchema = z
       .describe(
         "In the copy curriculum's answer fragments ('answer', 'lookup+answer'), give each looked-up order a random status and end the fragment where the answer states it, the status weighing --curriculum-copy-weight: the status can then only be right by copying it.",
       ),
+    curriculumFactWeight: z
+      .number()
+      .min(1)
+      .max(1000)
+      .default(1)
+      .describe(
+        "Loss weight, in the copy curriculum, of the agent's text that repeats a tool result of the fragment (an address, item names, a status, the id), where --curriculum-copy-weight gives it less.",
+      ),
     curriculumBatchSize: z
       .number()
       .int()

@@ -200,6 +200,47 @@ describe('copy curriculum', () => {
     expect(statuses.size).toBe(4);
   });
 
+  it('with factWeight, the facts an answer copies from the tool result weigh it; the tool result itself does not', async () => {
+    const { database, demonstrations } = await teacherData(24, 9, 0);
+    const tokenizer = new ByteTokenizer();
+    const build = (factWeight?: number) =>
+      fragmentsOf(demonstrations, {
+        fragments: 'answer',
+        copyWeight: 20,
+        facts: factPools(database),
+        factWeight,
+      });
+    const plain = build();
+    const weighted = build(5);
+    let addresses = 0;
+    weighted.forEach((sequence, index) => {
+      expect(sequence.tokens).toEqual(plain[index].tokens);
+      // Where each token's text starts in the decoded fragment (special tokens are several characters).
+      const starts: number[] = [];
+      let text = '';
+      for (const token of sequence.tokens) {
+        starts.push(text.length);
+        text += tokenizer.decode([token]);
+      }
+      const answerAt = text.lastIndexOf('<|assistant|>');
+      const resultEnd = text.indexOf('<|end|>', text.indexOf('<|tool|>'));
+      sequence.mask.forEach((weight, position) => {
+        // Neither the lookup's arguments nor the tool result copy anything.
+        if (starts[position] < resultEnd && weight === 5)
+          throw new Error(`weight 5 before the answer at ${position}`);
+        expect(weight).toBeGreaterThanOrEqual(plain[index].mask[position]);
+      });
+      const shipsTo = /ships to ([^<]+)\.<\|end\|>/.exec(text.slice(answerAt));
+      if (shipsTo === null) return;
+      addresses++;
+      const from = starts.indexOf(text.indexOf(shipsTo[1], answerAt));
+      const span = shipsTo[1].length;
+      expect(sequence.mask.slice(from, from + span)).toEqual(Array(span).fill(5));
+      expect(plain[index].mask.slice(from, from + span)).toEqual(Array(span).fill(1));
+    });
+    expect(addresses).toBeGreaterThan(0);
+  });
+
   it("finds the answer's status inside multi-character tokens, after the tool result gave it", () => {
     const pieces = ['order #W1 | status: ', 'pen', 'ding', ' |', 'Order #W1 is', ' pen', 'ding', '.'];
     const tokenizer = { decode: (ids: readonly number[]) => ids.map((id) => pieces[id]).join('') };

@@ -16,6 +16,7 @@ import {
 } from '../../environments/support-lite/id-fragments.js';
 import type { Tokenizer } from '../../models/tokenizers/tokenizer.js';
 import { tokenizeChatExamples } from '../../training/chat-dataset-tokens.js';
+import { toolCopiedTokens } from '../../training/tool-copy-weights.js';
 import type { CURRICULUM_FRAGMENTS, SftConfig } from './sft-config.js';
 
 /** Options of `curriculumSequences`. */
@@ -44,6 +45,12 @@ export type CurriculumSequencesOptions = {
    * end right after the answer says it, and weigh the status's tokens there `copyWeight`. Default false.
    */
   readonly statusSwap?: boolean;
+  /**
+   * Loss weight of the agent's text that repeats a tool result of its fragment (`toolCopiedTokens`:
+   * an address, item names, the status, the id), where it weighs more than `copyWeight` gives it.
+   * Default 1.
+   */
+  readonly factWeight?: number;
 };
 
 /** How much of each conversation a fragment keeps; see `CurriculumSequencesOptions.fragments`. */
@@ -107,6 +114,12 @@ export function curriculumSequences(options: CurriculumSequencesOptions): TokenS
     const said = status === undefined ? undefined : statusTokens(sequence.tokens, tokenizer, status);
     const copied = copyWeight === 1 ? [] : [...copiedIdTokens(sequence.tokens, tokenizer), ...(said ?? [])];
     for (const index of copied) if (index > 0) mask[index] = copyWeight;
+    const factWeight = options.factWeight ?? 1;
+    if (factWeight !== 1) {
+      for (const index of copiedFactTokens(sequence, examples[at].messages, tokenizer)) {
+        mask[index] = Math.max(mask[index], factWeight);
+      }
+    }
     if (said === undefined || said.length === 0) return { ...sequence, mask };
     // Nothing after the status: what the agent did next depended on the status it replaced.
     const end = said[said.length - 1] + 1;
@@ -117,6 +130,25 @@ export function curriculumSequences(options: CurriculumSequencesOptions): TokenS
       turnIndex: sequence.turnIndex.slice(0, end),
     };
   });
+}
+
+/**
+ * Indices of the agent's tokens after the first tool result that repeat a tool result's text
+ * (`toolCopiedTokens`); the renderer's mask marks the agent's text. Text before the first result
+ * (the lookup's arguments) cannot have been copied from one.
+ */
+function copiedFactTokens(
+  sequence: TokenSequence,
+  messages: readonly Message[],
+  tokenizer: Pick<Tokenizer, 'decode'>,
+): number[] {
+  const sources = messages.flatMap((message) => (message.role === 'tool' ? [message.content] : []));
+  if (sources.length === 0) return [];
+  const { text, starts } = tokenTexts(sequence.tokens, tokenizer);
+  const firstResult = text.indexOf(sources[0]);
+  if (firstResult < 0) return [];
+  const mask = sequence.mask.map((m, index) => (starts[index] < firstResult ? 0 : m));
+  return toolCopiedTokens({ tokens: sequence.tokens, mask, tokenizer, sources });
 }
 
 /** A fragment, and the status it was given when its status was swapped. */

@@ -168,6 +168,7 @@ async function runSftCommand(config: SftConfig, io: CliIo): Promise<void> {
               fragments: config.curriculumFragments,
               facts: config.curriculumFacts ? factPools(world.database) : undefined,
               statusSwap: config.curriculumStatusSwap,
+              factWeight: config.curriculumFactWeight,
             }),
             ...curriculum,
             ...optimiser,
