@@ -14,14 +14,16 @@ import { retailDataDirForTests } from '../test-support/retail-test-data.js';
 
 const ID = '#W1234567';
 const OTHER = '#W7654321';
+/** The agent's lookup of ID. */
+const LOOKUP: Message = {
+  role: 'assistant',
+  content: '',
+  toolCalls: [{ id: 'call_1', name: 'get_order_details', arguments: { order_id: ID } }],
+};
 const conversation: Message[] = [
   { role: 'system', content: 'policy' },
   { role: 'user', content: `What is the status of order ${ID}?` },
-  {
-    role: 'assistant',
-    content: '',
-    toolCalls: [{ id: 'call_1', name: 'get_order_details', arguments: { order_id: ID } }],
-  },
+  LOOKUP,
   { role: 'tool', toolCallId: 'call_1', name: 'get_order_details', content: `order ${ID} | status: pending` },
   { role: 'assistant', content: `Order ${ID} is pending, not ${OTHER}.` },
 ];
@@ -59,11 +61,7 @@ describe('idFragment with facts', () => {
     `order ${ID} | status: delivered | items: ${items} | address: ${address}`;
   const withFacts: Message[] = [
     { role: 'user', content: `Which items are in order ${ID}?` },
-    {
-      role: 'assistant',
-      content: '',
-      toolCalls: [{ id: 'call_1', name: 'get_order_details', arguments: { order_id: ID } }],
-    },
+    LOOKUP,
     {
       role: 'tool',
       toolCallId: 'call_1',
@@ -151,11 +149,7 @@ describe('idFragment with facts', () => {
 describe('swapStatus', () => {
   const cancelling: Message[] = [
     { role: 'user', content: `Please cancel order ${ID}, I no longer need it.` },
-    {
-      role: 'assistant',
-      content: '',
-      toolCalls: [{ id: 'call_1', name: 'get_order_details', arguments: { order_id: ID } }],
-    },
+    LOOKUP,
     {
       role: 'tool',
       toolCallId: 'call_1',
