@@ -200,25 +200,16 @@ export function statusTokens(
  */
 export function copiedIdTokens(tokens: readonly number[], tokenizer: Pick<Tokenizer, 'decode'>): number[] {
   const { text, starts } = tokenTexts(tokens, tokenizer);
-  const digitChars = new Set<number>();
+  const indices = new Set<number>();
   const seen = new Set<string>();
   for (const match of text.matchAll(ORDER_ID_PATTERN)) {
     if (seen.has(match[0])) {
-      for (let char = match.index + 2; char < match.index + match[0].length; char++) digitChars.add(char);
+      const digits = tokensOver(starts, text.length, match.index + 2, match.index + match[0].length);
+      for (const index of digits) indices.add(index);
     }
     seen.add(match[0]);
   }
-  const indices: number[] = [];
-  tokens.forEach((_, index) => {
-    const end = index + 1 < starts.length ? starts[index + 1] : text.length;
-    for (let char = starts[index]; char < end; char++) {
-      if (digitChars.has(char)) {
-        indices.push(index);
-        return;
-      }
-    }
-  });
-  return indices;
+  return [...indices].sort((a, b) => a - b);
 }
 
 /** How long each stage runs: steps, or seconds (the main stage's seconds are what the curriculum left). */
