@@ -3,7 +3,7 @@
 import { EngineError } from '../errors.js';
 import type { BinaryOp, CompareOp, DType, Dim, Node, OpSpec, Shape, UnaryOp, Value } from './ir.js';
 import { DROPOUT_MODULUS } from './dropout-hash.js';
-import { broadcastShapes, formatShape, normalizeAxis, reshapeShape } from './shapes.js';
+import { broadcastShapes, formatShape, matmulShape, normalizeAxis, reshapeShape } from './shapes.js';
 
 /** A computation graph under construction: nodes in topological order plus named outputs. */
 export class Graph {
@@ -93,22 +93,12 @@ export class Graph {
     const transB = options.transB ?? false;
     this.expectFloat(a, 'matmul');
     this.expectFloat(b, 'matmul');
-    if (a.shape.length < 2 || b.shape.length < 2) {
-      throw new EngineError(
-        'shape_mismatch',
-        `matmul needs rank >= 2 operands, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`,
-      );
-    }
-    const [m, ka] = lastTwo(a.shape, transA);
-    const [kb, n] = lastTwo(b.shape, transB);
-    if (ka !== kb && typeof ka === 'number' && typeof kb === 'number') {
-      throw new EngineError(
-        'shape_mismatch',
-        `matmul: inner dims differ, ${formatShape(a.shape)}${transA ? 'ᵀ' : ''} @ ${formatShape(b.shape)}${transB ? 'ᵀ' : ''}`,
-      );
-    }
-    const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), 'matmul batch');
-    return this.push({ kind: 'matmul', transA, transB }, [a, b], 'float32', [...batch, m, n]);
+    return this.push(
+      { kind: 'matmul', transA, transB },
+      [a, b],
+      'float32',
+      matmulShape(a.shape, b.shape, transA, transB),
+    );
   }
 
   /** Sum, mean or max over axes (negative axes allowed). */
@@ -395,10 +385,4 @@ export class Graph {
       throw new EngineError('shape_mismatch', `${context}: expected [${d}], got ${formatShape(p.shape)}`);
     }
   }
-}
-
-function lastTwo(shape: Shape, transposed: boolean): [Dim, Dim] {
-  const r = shape[shape.length - 2];
-  const c = shape[shape.length - 1];
-  return transposed ? [c, r] : [r, c];
 }

@@ -103,3 +103,28 @@ export function sizeOf(shape: readonly number[]): number {
 export function formatShape(shape: Shape): string {
   return `[${shape.join(', ')}]`;
 }
+
+/** The shape of a batched matrix product over the last two axes (batch axes broadcast). */
+export function matmulShape(a: Shape, b: Shape, transA: boolean, transB: boolean): Dim[] {
+  if (a.length < 2 || b.length < 2) {
+    throw new EngineError(
+      'shape_mismatch',
+      `matmul needs rank >= 2 operands, got ${formatShape(a)} and ${formatShape(b)}`,
+    );
+  }
+  const [m, ka] = lastTwo(a, transA);
+  const [kb, n] = lastTwo(b, transB);
+  if (ka !== kb && typeof ka === 'number' && typeof kb === 'number') {
+    throw new EngineError(
+      'shape_mismatch',
+      `matmul: inner dims differ, ${formatShape(a)}${transA ? 'ᵀ' : ''} @ ${formatShape(b)}${transB ? 'ᵀ' : ''}`,
+    );
+  }
+  return [...broadcastShapes(a.slice(0, -2), b.slice(0, -2), 'matmul batch'), m, n];
+}
+
+function lastTwo(shape: Shape, transposed: boolean): [Dim, Dim] {
+  const r = shape[shape.length - 2];
+  const c = shape[shape.length - 1];
+  return transposed ? [c, r] : [r, c];
+}
