@@ -1,7 +1,7 @@
 // `stateset-agents quickstart` in-process with a tiny model and fixed step counts: SFT, evaluation,
 // GRPO, evaluation again; the before/after table, the checkpoints, the evaluation files and the hints.
 
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -46,7 +46,7 @@ describe('stateset-agents quickstart', () => {
     const run = await seedOneRun();
     expect(run.stderr).not.toMatch(/error/);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^ +SFT +SFT \+ GRPO +teacher \(30% mistakes\)$/m);
+    expect(run.stdout).toMatch(/^ +SFT +SFT \+ GRPO +teacher \(habits 70%\)$/m);
 
     const rows = tableRows(run.stdout);
     expect([...rows.keys()]).toEqual([
@@ -90,6 +90,21 @@ describe('stateset-agents quickstart', () => {
         previousTokens: 4,
       });
     }
+    // The learning benchmark's recipe: the habits teacher, the status swap, and GRPO sampling at
+    // temperature 0.7 with a KL penalty, keeping groups whose rollouts all scored alike.
+    const sftOptions = readJson<{ options: Record<string, unknown> }>(
+      join(dirname(sftCheckpoint), 'config.json'),
+    ).options;
+    expect(sftOptions).toMatchObject({
+      mistakePattern: 'habits',
+      mistakeRate: 0.7,
+      curriculumFragments: 'lookup+answer',
+      curriculumStatusSwap: true,
+    });
+    const grpoConfig = readJson<{ config: Record<string, unknown> }>(
+      join(runDir, 'grpo', 'config.json'),
+    ).config;
+    expect(grpoConfig).toMatchObject({ temperature: 0.7, klCoefficient: 0.3, dropZeroAdvantage: false });
     expect(before.options.checkpoint).toBe(sftCheckpoint);
     expect(after.options.checkpoint).toBe(grpoCheckpoint);
     expect(existsSync(printed(run.stdout, 'report'))).toBe(true);
@@ -121,12 +136,54 @@ describe('stateset-agents quickstart', () => {
     expect(existsSync(grpoCheckpoint)).toBe(true);
   });
 
+  it('passes the teacher, curriculum and GRPO flags through to its stages', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'quickstart-flags-'));
+    const tiny = ['--width', '32', '--layers', '1', '--demos', '8', '--sft-steps', '1', '--eval-tasks', '1'];
+    const flags = [
+      ...['--mistake-pattern', 'random', '--mistake-rate', '0.3', '--curriculum-fragments', 'lookup'],
+      ...['--no-curriculum-status-swap', '--grpo-temperature', '1', '--grpo-kl-coefficient', '0'],
+      ...['--grpo-drop-zero-advantage', '--grpo-steps', '1'],
+    ];
+    const run = await cli(['quickstart', ...tiny, ...flags, '--out', out]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('[1/4 sft] imitate the teacher (it errs in 30% of conversations)');
+    expect(run.stdout).toMatch(/^ +SFT +SFT \+ GRPO +teacher \(30% mistakes\)$/m);
+    const runDir = printed(run.stdout, 'run folder');
+    const sftOptions = readJson<{ options: Record<string, unknown> }>(
+      join(dirname(printed(run.stdout, 'sft checkpoint')), 'config.json'),
+    ).options;
+    expect(sftOptions).toMatchObject({
+      mistakePattern: 'random',
+      mistakeRate: 0.3,
+      curriculumFragments: 'lookup',
+      curriculumStatusSwap: false,
+    });
+    const grpoConfig = readJson<{ config: Record<string, unknown> }>(
+      join(runDir, 'grpo', 'config.json'),
+    ).config;
+    expect(grpoConfig).toMatchObject({ temperature: 1, klCoefficient: 0, dropZeroAdvantage: true });
+  });
+
+  it('refuses lookup fragments while the status swap is on, before it trains, saying how to turn it off', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'quickstart-swap-'));
+    const run = await cli(['quickstart', '--curriculum-fragments', 'lookup', '--out', out]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /--curriculum-status-swap \(on by default\) changes answer fragments, and --curriculum-fragments lookup has none: .*--no-curriculum-status-swap/,
+    );
+    expect(readdirSync(out)).toEqual([]);
+  });
+
   it('rejects an SFT share outside (0, 1), naming the flag', async () => {
     const run = await cli(['quickstart', '--sft-share', '1']);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/error \[invalid_config\]: invalid configuration: flag --sft-share: /);
   });
 });
+
+function readJson<T>(path: string): T {
+  return JSON.parse(readFileSync(path, 'utf8')) as T;
+}
 
 type EvalFile = {
   readonly options: { readonly checkpoint: string };

@@ -2,6 +2,7 @@
 // the model, and the held-out evaluation. One zod schema drives the flags, STATESET_* and --help.
 
 import { z } from 'zod';
+import { TrainingConfigSchema } from '../../training/training-config.js';
 import { SftConfigSchema } from './sft-config.js';
 
 /** Flags of `quickstart`. */
@@ -32,12 +33,20 @@ export const QuickstartConfigSchema = z
       .default(0)
       .describe('Fixed GRPO steps; 0: as many as fit in what is left of --seconds (at least one).'),
     demos: z.number().int().min(1).default(1000).describe('Teacher demonstrations SFT trains on.'),
-    mistakeRate: z
-      .number()
-      .min(0)
-      .max(1)
-      .default(0.3)
-      .describe('Share of teacher conversations with one realistic mistake.'),
+    // The habits teacher: its mistakes fall where real agents' habits do, so imitation learns them
+    // and GRPO, rewarded for what the policy says, has something to unlearn (README).
+    mistakePattern: SftConfigSchema.shape.mistakePattern
+      .unwrap()
+      .default('habits')
+      .describe(
+        "Where the teacher's mistakes fall: 'habits', each kind in its own situation (a bare-id reply, cancelling a non-pending order, a delivered order's status, a 'shipping address' question), or 'random', any kind in any conversation.",
+      ),
+    mistakeRate: SftConfigSchema.shape.mistakeRate
+      .unwrap()
+      .default(0.7)
+      .describe(
+        "With 'habits', the share of habit situations in which the teacher follows its habit; with 'random', the share of conversations with one mistake.",
+      ),
     evalTasks: z
       .number()
       .int()
@@ -63,9 +72,15 @@ export const QuickstartConfigSchema = z
       .describe("Loss weight of copied order-id digits in the copy curriculum (see sft's flag)."),
     curriculumFragments: SftConfigSchema.shape.curriculumFragments
       .unwrap()
-      .default('lookup')
+      .default('lookup+answer')
       .describe(
         "Copy-curriculum fragments: 'lookup' ends each at the first tool call, 'full' keeps it whole, 'answer' runs from the first tool call to the answer; 'mixed' (lookup, full) and 'lookup+answer' have two per demonstration.",
+      ),
+    curriculumStatusSwap: SftConfigSchema.shape.curriculumStatusSwap
+      .unwrap()
+      .default(true)
+      .describe(
+        "In the copy curriculum's answer fragments, give each looked-up order a random status that the answer states, so the status can only be right by copying it (needs answer fragments).",
       ),
     previousTokenEmbedding: SftConfigSchema.shape.previousTokenEmbedding
       .unwrap()
@@ -78,6 +93,24 @@ export const QuickstartConfigSchema = z
         'With --previous-token-embedding, how many previous tokens the model embeds; 4 tells the fields of a tool result apart ("ress: ", "atus: ", "tems: ") in one attention layer.',
       ),
     sftLearningRate: z.number().positive().default(3e-3).describe('Peak AdamW learning rate of SFT.'),
+    // GRPO's recipe in the learning benchmark's measured run, with a stronger KL penalty: the few
+    // dozen steps that fit in the budget otherwise trade copied statuses for the delivered habit's
+    // fix (README, "What the quickstart does").
+    grpoTemperature: TrainingConfigSchema.shape.temperature
+      .unwrap()
+      .default(0.7)
+      .describe('Sampling temperature of the GRPO rollouts (evaluations stay greedy).'),
+    grpoKlCoefficient: z
+      .number()
+      .min(0)
+      .default(0.3)
+      .describe('β of the GRPO k3 KL penalty to the SFT checkpoint; 0 turns it off.'),
+    grpoDropZeroAdvantage: TrainingConfigSchema.shape.dropZeroAdvantage
+      .unwrap()
+      .default(false)
+      .describe(
+        'Leave GRPO groups whose rollouts all scored alike out of the update; kept by default, where the KL penalty still acts on them.',
+      ),
     maxNewTokens: z
       .number()
       .int()

@@ -26,6 +26,10 @@ export type QuickstartGrpoOptions = {
   readonly deadline: number;
   readonly seed: number;
   readonly maxNewTokens: number;
+  /** Rollout sampling temperature, the KL coefficient, and whether zero-variance groups are dropped. */
+  readonly temperature: number;
+  readonly klCoefficient: number;
+  readonly dropZeroAdvantage: boolean;
   readonly threads: number;
   readonly retailData: string;
   /** Receives the progress lines. */
@@ -65,6 +69,9 @@ export async function runQuickstartGrpo(options: QuickstartGrpoOptions): Promise
       evalEpisodes: 0,
       checkpointEvery: 0,
       maxNewTokens: options.maxNewTokens,
+      temperature: options.temperature,
+      klCoefficient: options.klCoefficient,
+      dropZeroAdvantage: options.dropZeroAdvantage,
       threads: options.threads,
       runsDir: options.runsDir,
       runName: options.runName,
@@ -83,7 +90,8 @@ export async function runQuickstartGrpo(options: QuickstartGrpoOptions): Promise
       options.output.write(
         `  ${paths.root}: ${timed ? 'steps until the deadline' : `${config.steps} steps`}, each ` +
           `${config.groupsPerStep} groups × ${config.groupSize} rollouts, ${config.estimator}/${config.lossFn}, ` +
-          `profile ${config.profile} (lr ${config.learningRate})\n`,
+          `profile ${config.profile} (lr ${config.learningRate}), temperature ${config.temperature}, ` +
+          `KL ${config.klCoefficient}\n`,
       );
     },
     onStep: (report) => {

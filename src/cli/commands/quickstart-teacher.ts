@@ -2,6 +2,7 @@
 // exactly the held-out tasks, seeds, stop rule and scorer that `eval` uses for the trained model.
 
 import { SupportLiteTeacher } from '../../environments/support-lite/teacher.js';
+import type { MistakePattern } from '../../environments/support-lite/teacher-mistakes.js';
 import { anyOf, maxTurns, userStop } from '../../environments/stop-conditions.js';
 import { evaluate } from '../../evaluation/evaluate.js';
 import { summarizeEvaluation, type EvaluationSummary } from '../../evaluation/evaluation-summary.js';
@@ -14,6 +15,8 @@ export type TeacherEvaluationOptions = {
   readonly evalConfig: EvalConfig;
   /** The teacher's share of conversations with a mistake, as in the demonstrations. */
   readonly mistakeRate: number;
+  /** Where its mistakes fall, as in the demonstrations. */
+  readonly mistakePattern: MistakePattern;
   /** Process environment, for $STATESET_TAU_RETAIL. */
   readonly env: Readonly<Record<string, string | undefined>>;
 };
@@ -31,6 +34,7 @@ export async function evaluateTeacher(options: TeacherEvaluationOptions): Promis
           new SupportLiteTeacher({
             database: suite.database,
             mistakeRate: options.mistakeRate,
+            mistakePattern: options.mistakePattern,
             seed: episode.seed,
           }),
         score: suite.score,

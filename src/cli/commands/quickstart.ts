@@ -6,6 +6,7 @@ import { copyFileSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EvaluationSummary } from '../../evaluation/evaluation-summary.js';
+import { ConfigError } from '../../errors.js';
 import { createLogger } from '../../observability/logger.js';
 import { writeRunReport } from '../../training/report/write-run-report.js';
 import type { CliIo } from '../cli-io.js';
@@ -31,6 +32,7 @@ export const quickstartCommand = defineCommand({
 });
 
 async function runQuickstart(config: QuickstartConfig, io: CliIo): Promise<void> {
+  checkCurriculum(config);
   createLogger({ name: 'quickstart', destination: io.stderr, env: io.env }).info(
     { config },
     'resolved configuration',
@@ -46,14 +48,13 @@ async function runQuickstart(config: QuickstartConfig, io: CliIo): Promise<void>
       `${config.evalTasks} held-out tasks evaluated before and after GRPO\n`,
   );
 
-  io.stdout.write(
-    `\n[1/4 sft] imitate the teacher (it errs in ${formatPercent(config.mistakeRate)} of conversations)\n`,
-  );
+  io.stdout.write(`\n[1/4 sft] imitate the teacher (${teacherMistakes(config)})\n`);
   await sftCommand.run(
     SftConfigSchema.parse({
       env: 'support-lite',
       demos: config.demos,
       mistakeRate: config.mistakeRate,
+      mistakePattern: config.mistakePattern,
       retailData: config.retailData,
       width: config.width,
       layers: config.layers,
@@ -62,6 +63,7 @@ async function runQuickstart(config: QuickstartConfig, io: CliIo): Promise<void>
       curriculumShare: config.curriculumShare,
       curriculumCopyWeight: config.curriculumCopyWeight,
       curriculumFragments: config.curriculumFragments,
+      curriculumStatusSwap: config.curriculumStatusSwap,
       previousTokenEmbedding: config.previousTokenEmbedding,
       previousTokens: config.previousTokenEmbedding ? config.previousTokens : 1,
       learningRate: config.sftLearningRate,
@@ -93,6 +95,7 @@ async function runQuickstart(config: QuickstartConfig, io: CliIo): Promise<void>
   const teacher = await evaluateTeacher({
     evalConfig: evalConfig(sftCheckpoint, ''),
     mistakeRate: config.mistakeRate,
+    mistakePattern: config.mistakePattern,
     env: io.env,
   });
   io.stdout.write(`  teacher on the same tasks: ${summaryLine(teacher)}\n`);
@@ -107,6 +110,9 @@ async function runQuickstart(config: QuickstartConfig, io: CliIo): Promise<void>
     deadline: started + 1000 * (config.seconds - before.seconds),
     seed: config.seed,
     maxNewTokens: config.maxNewTokens,
+    temperature: config.grpoTemperature,
+    klCoefficient: config.grpoKlCoefficient,
+    dropZeroAdvantage: config.grpoDropZeroAdvantage,
     threads: config.threads,
     retailData: config.retailData,
     output: io.stdout,
@@ -130,7 +136,7 @@ async function runQuickstart(config: QuickstartConfig, io: CliIo): Promise<void>
       renderComparisonTable([
         { label: 'SFT', summary: before.summary },
         { label: 'SFT + GRPO', summary: after.summary },
-        { label: `teacher (${formatPercent(config.mistakeRate)} mistakes)`, summary: teacher },
+        { label: `teacher (${teacherColumn(config)})`, summary: teacher },
       ]) +
       `\nrun folder:      ${runDir}\n` +
       `sft checkpoint:  ${sftCheckpoint}\n` +
@@ -163,6 +169,37 @@ function sftFolder(runDir: string): string {
   if (folders.length !== 1)
     throw new Error(`expected one sft run folder in ${runDir}, found ${folders.length}`);
   return folders[0];
+}
+
+/** The status swap is on by default; a curriculum without answer fragments has to say it is off. */
+function checkCurriculum(config: QuickstartConfig): void {
+  if (!config.curriculumStatusSwap) return;
+  if (!['answer', 'lookup+answer'].includes(config.curriculumFragments)) {
+    throw new ConfigError(
+      'invalid_config',
+      `--curriculum-status-swap (on by default) changes answer fragments, and --curriculum-fragments ${config.curriculumFragments} has none: use answer or lookup+answer, or add --no-curriculum-status-swap`,
+    );
+  }
+  if (config.curriculumShare === 0) {
+    throw new ConfigError(
+      'invalid_config',
+      '--curriculum-status-swap (on by default) varies the copy curriculum, and --curriculum-share is 0: add --no-curriculum-status-swap',
+    );
+  }
+}
+
+/** What the teacher gets wrong, for the SFT stage's heading. */
+function teacherMistakes(config: QuickstartConfig): string {
+  return config.mistakePattern === 'habits'
+    ? `it follows its habits in ${formatPercent(config.mistakeRate)} of the situations they apply to`
+    : `it errs in ${formatPercent(config.mistakeRate)} of conversations`;
+}
+
+/** The teacher's column heading. */
+function teacherColumn(config: QuickstartConfig): string {
+  return config.mistakePattern === 'habits'
+    ? `habits ${formatPercent(config.mistakeRate)}`
+    : `${formatPercent(config.mistakeRate)} mistakes`;
 }
 
 function sftLimit(config: QuickstartConfig, sftSeconds: number): string {
