@@ -2,7 +2,7 @@
 // the simulated user and tools, rewards, group advantages, PPO-clipped updates) on the bench model,
 // warm-started from the bench checkpoint. The first step is left out: it compiles the graphs.
 // Writes benchmark_results/training-speed.json. Usage: npm run build && node dist/bench/training-speed.js
-//   [-- --checkpoint FILE --steps 3 --groups 4 --group-size 8 --max-new-tokens 160]
+//   [-- --checkpoint FILE --steps 3 --groups 4 --group-size 8 --max-new-tokens 160 --temperature 1]
 
 import { TRAINING_METRICS as M } from '../src/training/metric-names.js';
 import { parseTrainingConfig } from '../src/training/resolve-training-config.js';
@@ -23,6 +23,8 @@ if (steps < 2) throw new Error('--steps must be at least 2: the first step only 
 const groups = options.number('groups', 4);
 const groupSize = options.number('group-size', 8);
 const maxNewTokens = options.number('max-new-tokens', 160);
+// The learning benchmark samples at 0.7; other than 1, each step reads the policy's own logprobs.
+const temperature = options.number('temperature', 1);
 const checkpoint = await benchCheckpoint(options);
 const parsed = parseTrainingConfig({
   env: 'support-lite',
@@ -30,6 +32,7 @@ const parsed = parseTrainingConfig({
   groupsPerStep: groups,
   groupSize,
   maxNewTokens,
+  temperature,
   // Every step updates, even when all of a group's rewards tie, so the update's speed is measured.
   dropZeroAdvantage: false,
   initCheckpoint: checkpoint.path,
@@ -71,6 +74,7 @@ const inLoop = {
   environment: 'support-lite (simulated user, tools, verifiable reward)',
   perStep: `${groups} groups × ${groupSize} rollouts = ${episodesPerStep} episodes, ${config.epochsPerBatch} epoch(s) of ${config.lossFn}, zero-variance groups kept`,
   maxNewTokensPerTurn: maxNewTokens,
+  temperature,
   maxTurns: config.maxTurns,
   steps: `${steps} (first left out as warm-up; medians of the rest)`,
 };
