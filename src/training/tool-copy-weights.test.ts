@@ -3,7 +3,7 @@ import { ByteChatRenderer } from '../conversation/byte-chat-renderer.js';
 import type { Message } from '../conversation/messages.js';
 import { tokenizeConversation } from '../conversation/tokenize-conversation.js';
 import { ByteTokenizer } from '../models/tokenizers/byte-tokenizer.js';
-import { toolCopiedTokens, weighToolCopies } from './tool-copy-weights.js';
+import { tokenTexts, toolCopiedTokens, weighToolCopies } from './tool-copy-weights.js';
 
 const tokenizer = new ByteTokenizer();
 const RESULT =
@@ -68,12 +68,7 @@ describe('weighToolCopies', () => {
   it('multiplies the mask of the copied answer tokens by the weight and leaves the rest', () => {
     const weighted = weighToolCopies(sequence, messages, tokenizer, 10);
     // Byte tokens: one per character of the answer, after the last special token.
-    const starts: number[] = [];
-    let text = '';
-    for (const token of sequence.tokens) {
-      starts.push(text.length);
-      text += tokenizer.decode([token]);
-    }
+    const { text, starts } = tokenTexts(sequence.tokens, tokenizer);
     const answer = starts.indexOf(text.lastIndexOf('Order #W8061371 is cancelled.'));
     const weightAt = (offset: number) => weighted.mask[answer + offset];
     expect(weightAt(0)).toBe(1); // "O": "Order" is not in the result, "rder #W8061371 " is
@@ -86,6 +81,18 @@ describe('weighToolCopies', () => {
       else expect([1, 10]).toContain(weight);
     });
     expect(weighted.tokens).toEqual(sequence.tokens);
+  });
+
+  it('leaves the text before the first tool result alone: the lookup cannot copy from it', () => {
+    // The lookup's arguments repeat the id and the key "order_id" that the result also contains.
+    const { text, starts } = tokenTexts(sequence.tokens, tokenizer);
+    const lookup = text.indexOf('#W8061371', text.indexOf('order_id'));
+    expect(lookup).toBeGreaterThan(0);
+    expect(lookup).toBeLessThan(text.indexOf(RESULT));
+    expect(sequence.mask[starts.indexOf(lookup)]).toBe(1);
+    const weighted = weighToolCopies(sequence, messages, tokenizer, 10);
+    const beforeResult = starts.filter((start) => start < text.indexOf(RESULT)).length;
+    expect(weighted.mask.slice(0, beforeResult)).toEqual(sequence.mask.slice(0, beforeResult));
   });
 
   it('returns the sequence itself at weight 1', () => {

@@ -71,7 +71,40 @@ function longestSourceMatch(text: string, at: number, sources: readonly string[]
   return best;
 }
 
-/** The sequence with `weight` times its mask on the tokens `toolCopiedTokens` finds; the same sequence when weight is 1. */
+/**
+ * Indices of the agent's tokens after the first tool result that repeat a tool result's text
+ * (`toolCopiedTokens` on the sequence's mask). Text before the first result, such as the lookup's
+ * arguments, cannot have been copied from one.
+ */
+export function toolCopiedAnswerTokens(
+  sequence: TokenSequence,
+  messages: readonly Message[],
+  tokenizer: Pick<Tokenizer, 'decode'>,
+): number[] {
+  const sources = messages.flatMap((message) => (message.role === 'tool' ? [message.content] : []));
+  if (sources.length === 0) return [];
+  const { text, starts } = tokenTexts(sequence.tokens, tokenizer);
+  const firstResult = text.indexOf(sources[0]);
+  if (firstResult < 0) return [];
+  const mask = sequence.mask.map((m, index) => (starts[index] < firstResult ? 0 : m));
+  return toolCopiedTokens({ tokens: sequence.tokens, mask, tokenizer, sources });
+}
+
+/** Each token's text and where it starts in the decoded whole: tokens decoded one at a time. */
+export function tokenTexts(
+  tokens: readonly number[],
+  tokenizer: Pick<Tokenizer, 'decode'>,
+): { text: string; starts: number[] } {
+  const starts: number[] = [];
+  let text = '';
+  for (const token of tokens) {
+    starts.push(text.length);
+    text += tokenizer.decode([token]);
+  }
+  return { text, starts };
+}
+
+/** The sequence with `weight` times its mask on the tokens `toolCopiedAnswerTokens` finds; the same sequence when weight is 1. */
 export function weighToolCopies(
   sequence: TokenSequence,
   messages: readonly Message[],
@@ -79,8 +112,7 @@ export function weighToolCopies(
   weight: number,
 ): TokenSequence {
   if (weight === 1) return sequence;
-  const sources = messages.flatMap((message) => (message.role === 'tool' ? [message.content] : []));
-  const indices = toolCopiedTokens({ tokens: sequence.tokens, mask: sequence.mask, tokenizer, sources });
+  const indices = toolCopiedAnswerTokens(sequence, messages, tokenizer);
   if (indices.length === 0) return sequence;
   const mask = [...sequence.mask];
   for (const index of indices) mask[index] *= weight;

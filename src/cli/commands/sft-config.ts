@@ -126,7 +126,7 @@ export const SftConfigSchema = z
       .max(1000)
       .default(1)
       .describe(
-        'Loss weight of the assistant tokens that repeat text of a tool result in the same conversation (the facts an answer copies: a status, an address, item names, the id); every other assistant token weighs 1.',
+        'Loss weight of the assistant tokens after the first tool result that repeat text of a tool result in the same conversation (the facts an answer copies: a status, an address, item names, the id); every other assistant token weighs 1.',
       ),
     curriculumShare: z
       .number()

@@ -16,7 +16,7 @@ import {
 } from '../../environments/support-lite/id-fragments.js';
 import type { Tokenizer } from '../../models/tokenizers/tokenizer.js';
 import { tokenizeChatExamples } from '../../training/chat-dataset-tokens.js';
-import { toolCopiedTokens } from '../../training/tool-copy-weights.js';
+import { tokenTexts, toolCopiedAnswerTokens } from '../../training/tool-copy-weights.js';
 import type { CURRICULUM_FRAGMENTS, SftConfig } from './sft-config.js';
 
 /** Options of `curriculumSequences`. */
@@ -116,7 +116,7 @@ export function curriculumSequences(options: CurriculumSequencesOptions): TokenS
     for (const index of copied) if (index > 0) mask[index] = copyWeight;
     const factWeight = options.factWeight ?? 1;
     if (factWeight !== 1) {
-      for (const index of copiedFactTokens(sequence, examples[at].messages, tokenizer)) {
+      for (const index of toolCopiedAnswerTokens(sequence, examples[at].messages, tokenizer)) {
         mask[index] = Math.max(mask[index], factWeight);
       }
     }
@@ -132,38 +132,8 @@ export function curriculumSequences(options: CurriculumSequencesOptions): TokenS
   });
 }
 
-/**
- * Indices of the agent's tokens after the first tool result that repeat a tool result's text
- * (`toolCopiedTokens`); the renderer's mask marks the agent's text. Text before the first result
- * (the lookup's arguments) cannot have been copied from one.
- */
-function copiedFactTokens(
-  sequence: TokenSequence,
-  messages: readonly Message[],
-  tokenizer: Pick<Tokenizer, 'decode'>,
-): number[] {
-  const sources = messages.flatMap((message) => (message.role === 'tool' ? [message.content] : []));
-  if (sources.length === 0) return [];
-  const { text, starts } = tokenTexts(sequence.tokens, tokenizer);
-  const firstResult = text.indexOf(sources[0]);
-  if (firstResult < 0) return [];
-  const mask = sequence.mask.map((m, index) => (starts[index] < firstResult ? 0 : m));
-  return toolCopiedTokens({ tokens: sequence.tokens, mask, tokenizer, sources });
-}
-
 /** A fragment, and the status it was given when its status was swapped. */
 type CurriculumExample = { readonly messages: Message[]; readonly status?: string };
-
-/** Each token's text and where it starts in the decoded whole: tokens decoded one at a time. */
-function tokenTexts(tokens: readonly number[], tokenizer: Pick<Tokenizer, 'decode'>) {
-  const starts: number[] = [];
-  let text = '';
-  for (const token of tokens) {
-    starts.push(text.length);
-    text += tokenizer.decode([token]);
-  }
-  return { text, starts };
-}
 
 /** Indices of the tokens that overlap the characters [from, to) of the decoded text. */
 function tokensOver(starts: readonly number[], length: number, from: number, to: number): number[] {
