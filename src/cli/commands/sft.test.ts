@@ -275,9 +275,10 @@ describe('stateset-agents sft', () => {
       ]);
     const weighted = await run('10');
     expect(weighted.stderr).toBe('');
-    // " 12 Oak Road, Austin" and the "order" of order_id are copied; "It ships to" and "." are not.
+    // " 12 Oak Road, Austin" is copied; "It ships to" and "." are not, nor the lookup's "order_id"
+    // and "#W1", written before there was a result to copy from.
     expect(weighted.stdout).toContain('1 conversations from');
-    expect(weighted.stdout).toMatch(/; 25 tokens copied from tool results weigh 10/);
+    expect(weighted.stdout).toMatch(/; 20 tokens copied from tool results weigh 10/);
     const plain = await run('1');
     expect(plain.stdout).not.toMatch(/copied from tool results/);
     const bad = await run('0.5');
