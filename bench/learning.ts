@@ -11,7 +11,8 @@
 //   --mistake-rate 0.3 --mistake-pattern random|habits
 //   --shared-warm-start [--warm-starts ckpt0,ckpt1,ckpt2]
 //   --micro-batch-size 8 --groups 4 --group-size 8 --grpo-lr 2e-5 --temperature 1
-//   --kl-coefficient 0.1 --no-drop-zero-advantage --batch-baseline 0.5]
+//   --kl-coefficient 0.1 --no-drop-zero-advantage --batch-baseline 0.5
+//   --sft-coefficient 0.1 --sft-batch-size 8 (GRPO also trains on the warm start's demonstrations)]
 
 import { spawn } from 'node:child_process';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -84,6 +85,10 @@ const grpoRecipe = [
   ...(args.includes('--no-drop-zero-advantage') ? ['--no-drop-zero-advantage'] : []),
   // Part of the baseline from the step's mean reward: all-alike groups reinforce what they did.
   ...(args.includes('--batch-baseline') ? ['--batch-baseline', option('batch-baseline', '0')] : []),
+  // The supervised term (PPO-ptx) on the warm start's own demonstrations (--sft-data, added per seed).
+  ...(args.includes('--sft-coefficient')
+    ? ['--sft-coefficient', option('sft-coefficient', '0'), '--sft-batch-size', option('sft-batch-size', '8')]
+    : []),
 ];
 if (givenWarmStarts !== undefined && (!sharedWarmStart || givenWarmStarts.length !== seeds.length)) {
   throw new Error(
@@ -200,6 +205,9 @@ async function grpo(
     '--threads',
     '1',
     ...grpoRecipe,
+    ...(args.includes('--sft-coefficient')
+      ? ['--sft-data', join(dirname(warmStart), 'demonstrations.jsonl')]
+      : []),
   ]);
   const latest = JSON.parse(await readFile(join(runsDir, name, 'latest.json'), 'utf8')) as {
     checkpoint: string;

@@ -6,6 +6,7 @@ import type { LocalTrainingBackend } from '../backends/local-backend.js';
 import { klMean } from '../backends/loss-metrics.js';
 import type { Datum } from '../backends/training-backend.js';
 import type { ChatRenderer } from '../conversation/chat-renderer.js';
+import type { TokenSequence } from '../conversation/token-sequence.js';
 import { writeTrajectoriesJsonl } from '../conversation/trajectory-jsonl.js';
 import { learningRateAt } from '../engine/optim/lr-schedule.js';
 import { EVAL_METRICS } from '../evaluation/evaluation-summary.js';
@@ -22,6 +23,7 @@ import { collectRollouts, stepSeeds } from './rollout-collection.js';
 import { summarizeRollouts, zeroStdFraction } from './rollout-metrics.js';
 import type { RunPaths } from './run-paths.js';
 import { stepMetrics } from './step-metrics.js';
+import { supervisedDatums } from './supervised-term.js';
 import type { TrainingConfig } from './training-config.js';
 import type { TrainingEnvironment } from './training-environment.js';
 import { evaluatePolicy, pickEvaluationTasks, type PolicyEvaluation } from './training-evaluation.js';
@@ -62,6 +64,8 @@ export type GrpoTrainerOptions<TState> = {
    * and it returns with `stoppedBy: 'aborted'`, ready for resume.
    */
   readonly signal?: AbortSignal;
+  /** The conversations of `config.sftData`, tokenized, when the supervised term is on. */
+  readonly supervised?: readonly TokenSequence[];
   /** Milliseconds for `config.seconds` (default `performance.now`); read once per session and twice a step. */
   readonly clock?: () => number;
 };
@@ -217,6 +221,7 @@ async function trainStep<TState>(
           adam: { learningRate, weightDecay: config.weightDecay, gradClipNorm: config.gradClipNorm },
           epochs: config.epochsPerBatch,
           microBatchSize: config.microBatchSize,
+          supervised: stepSupervisedDatums(options, step),
         });
   const stepSeconds = (performance.now() - stepStart) / 1000;
   const due =
@@ -239,6 +244,7 @@ async function trainStep<TState>(
         ? undefined
         : {
             ...update,
+            sftCoefficient: config.sftCoefficient,
             kl: klMean(
               datums,
               update.firstEpochLogprobs.map((logprobs) => ({ logprobs })),
@@ -246,6 +252,19 @@ async function trainStep<TState>(
           },
     stepSeconds,
     evaluation: evaluation?.metrics,
+  });
+}
+
+/** The supervised term's datums of the step (PPO-ptx), or none when it is off. */
+function stepSupervisedDatums<TState>(options: GrpoTrainerOptions<TState>, step: number): Datum[] {
+  const { config, supervised } = options;
+  if (config.sftCoefficient === 0 || supervised === undefined) return [];
+  return supervisedDatums({
+    sequences: supervised,
+    seed: config.seed,
+    step,
+    batchSize: config.sftBatchSize,
+    coefficient: config.sftCoefficient,
   });
 }
 

@@ -12,6 +12,8 @@ export const TRAINING_METRICS = {
   reward: REWARD_METRICS,
   /** The summed loss the backend reports (normalised by the datum weights), mean over epochs. */
   lossPolicy: 'loss/policy',
+  /** Mean NLL per assistant token of the step's --sft-data batch (before the coefficient). */
+  lossSft: 'loss/sft',
   /** k3 estimate of KL(π ‖ π_ref) on the policy tokens, π_ref the initial weights, before the update. */
   policyKl: 'policy/kl',
   /** Weighted fraction of policy tokens whose importance ratio left the clip range, over all epochs. */

@@ -1,6 +1,7 @@
 // The update of one step: for each epoch, forwardBackward over the batch in micro-batches (gradients
 // accumulate; the datum weights already normalise the whole batch) and one optimiser step. Later
-// epochs reuse the stored old logprobs, so their importance ratios measure the drift (PPO).
+// epochs reuse the stored old logprobs, so their importance ratios measure the drift (PPO). A
+// supervised batch, when given, adds its cross-entropy gradient before each optimiser step (PPO-ptx).
 
 import type {
   AdamParams,
@@ -20,6 +21,11 @@ export type PolicyUpdateOptions = {
   readonly epochs: number;
   /** Datums per forwardBackward call; 0: all at once. */
   readonly microBatchSize: number;
+  /**
+   * `cross_entropy` datums whose gradient joins the policy's in every epoch, their weights already
+   * scaled by the supervised term's coefficient (`supervisedDatums`).
+   */
+  readonly supervised?: readonly Datum[];
 };
 
 /** What the update measured, over all its epochs. */
@@ -33,6 +39,8 @@ export type PolicyUpdateResult = {
   readonly gradNorm: number;
   /** Per-datum logprobs of the first epoch: the current policy, before any update of this step. */
   readonly firstEpochLogprobs: readonly (readonly number[])[];
+  /** Mean over epochs of the supervised batch's summed (weighted) loss; absent without one. */
+  readonly supervisedLoss?: number;
   /** Datum tokens processed, all epochs. */
   readonly tokens: number;
   readonly seconds: number;
@@ -49,6 +57,8 @@ export async function updatePolicy(options: PolicyUpdateOptions): Promise<Policy
   let ratio = 0;
   let gradNorm = 0;
   let tokens = 0;
+  let supervisedLoss = 0;
+  const supervised = options.supervised ?? [];
   const firstEpochLogprobs: number[][] = [];
   for (let epoch = 0; epoch < epochs; epoch++) {
     for (let start = 0; start < datums.length; start += size) {
@@ -62,6 +72,11 @@ export async function updatePolicy(options: PolicyUpdateOptions): Promise<Policy
       tokens += chunk.reduce((sum, datum) => sum + datum.modelInput.length, 0);
       if (epoch === 0) firstEpochLogprobs.push(...result.lossFnOutputs.map((output) => output.logprobs));
     }
+    for (let start = 0; start < supervised.length; start += size) {
+      const chunk = supervised.slice(start, start + size);
+      supervisedLoss += (await backend.forwardBackward(chunk, 'cross_entropy')).metrics['loss:sum'];
+      tokens += chunk.reduce((sum, datum) => sum + datum.modelInput.length, 0);
+    }
     gradNorm += (await backend.optimStep(options.adam)).gradNorm;
   }
   return {
@@ -70,6 +85,7 @@ export async function updatePolicy(options: PolicyUpdateOptions): Promise<Policy
     ratioMean: weight > 0 ? ratio / weight : 1,
     gradNorm: gradNorm / epochs,
     firstEpochLogprobs,
+    ...(supervised.length > 0 ? { supervisedLoss: supervisedLoss / epochs } : {}),
     tokens,
     seconds: (performance.now() - started) / 1000,
   };

@@ -83,6 +83,16 @@ function crossFieldProblems(config: TrainingConfig): string[] {
       `${config.microBatchSize} does not divide the batch of groupsPerStep × groupSize = ${batch} rollouts`,
     );
   }
+  if (config.sftCoefficient > 0 && config.sftData === '')
+    fail(
+      'sftData',
+      `is empty while sftCoefficient is ${config.sftCoefficient}: name the chat JSONL to train on`,
+    );
+  if (config.sftData !== '' && config.sftCoefficient === 0)
+    fail(
+      'sftCoefficient',
+      `is 0 while sftData is set: give the supervised term a weight > 0, or drop sftData`,
+    );
   if (config.warmupSteps > config.steps)
     fail('warmupSteps', `${config.warmupSteps} exceeds steps ${config.steps}`);
   if (config.earlyStoppingPatience > 0 && config.evalEpisodes === 0)

@@ -15,7 +15,7 @@ export type StepMeasurements = {
   readonly unscored: number;
   readonly learningRate: number;
   /** Absent when the step had nothing to train on. */
-  readonly update?: PolicyUpdateResult & { readonly kl: number };
+  readonly update?: PolicyUpdateResult & { readonly kl: number; readonly sftCoefficient: number };
   readonly stepSeconds: number;
   /** `eval/…` metrics, when the step evaluated. */
   readonly evaluation?: Readonly<Record<string, number>>;
@@ -35,6 +35,8 @@ export function stepMetrics(measured: StepMeasurements): MetricsLine {
   line[M.optimSkipped] = update === undefined ? 1 : 0;
   if (update !== undefined) {
     line[M.lossPolicy] = update.loss;
+    if (update.supervisedLoss !== undefined && update.sftCoefficient > 0)
+      line[M.lossSft] = update.supervisedLoss / update.sftCoefficient;
     line[M.policyKl] = update.kl;
     line[M.policyClipFraction] = update.clipFraction;
     line[M.policyRatioMean] = update.ratioMean;

@@ -111,6 +111,22 @@ export const TrainingConfigSchema = z
       .describe(
         "Sampling temperature of rollouts; other than 1, the losses read untempered old logprobs: the policy's own with one epoch per batch, else recomputed.",
       ),
+    sftData: z
+      .string()
+      .default('')
+      .describe(
+        "Chat JSONL (an sft run's demonstrations.jsonl, or any chat data) whose assistant turns add a supervised term to every update, weighed --sft-coefficient; empty: none.",
+      ),
+    sftCoefficient: z
+      .number()
+      .min(0)
+      .default(0)
+      .describe(
+        'γ: weight of the supervised term, the mean negative log-likelihood per assistant token of an --sft-data batch, added to the policy loss of each update (PPO-ptx), so RL keeps what SFT taught while it changes the decisions the reward judges. 0: none.',
+      ),
+    sftBatchSize: count(1)
+      .default(8)
+      .describe('Conversations of --sft-data in each update (drawn per step).'),
     maxNewTokens: count(1)
       .default(256)
       .describe(

@@ -18,6 +18,9 @@ import { parseTrainingConfig } from './resolve-training-config.js';
 import { createRunFolder, runPaths, type RunPaths } from './run-paths.js';
 import type { TrainingConfig } from './training-config.js';
 import { withTrainingEnvironment } from './training-environment.js';
+import { loadSupervisedSequences } from './supervised-term.js';
+import { compactToolsPrompt } from './policy-agent.js';
+import { formatToolsPrompt } from '../agents/tool-prompt.js';
 import { hfTrainingPolicy } from './hf-training-policy.js';
 import {
   copyParameters,
@@ -91,7 +94,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunTrain
         successThreshold: config.successThreshold,
         processEnv: options.processEnv,
       },
-      (training) =>
+      async (training) =>
         trainGrpo({
           config,
           training,
@@ -102,6 +105,17 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunTrain
           start: prepared.start,
           onStep: options.onStep,
           signal: options.signal,
+          ...(config.sftCoefficient > 0
+            ? {
+                supervised: await loadSupervisedSequences({
+                  path: config.sftData,
+                  renderer: prepared.renderer,
+                  tools: training.environment.tools,
+                  formatTools: config.toolPrompt === 'compact' ? compactToolsPrompt : formatToolsPrompt,
+                  maxTokens: model.config.contextLength + 1,
+                }),
+              }
+            : {}),
         }),
     );
     if (model.adapter !== undefined && typeof config.model === 'string') {
