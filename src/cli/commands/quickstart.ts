@@ -18,7 +18,7 @@ import { QuickstartConfigSchema, type QuickstartConfig } from './quickstart-conf
 import { runQuickstartGrpo } from './quickstart-grpo.js';
 import { formatPercent, renderComparisonTable } from './quickstart-table.js';
 import { evaluateTeacher } from './quickstart-teacher.js';
-import { SftConfigSchema } from './sft-config.js';
+import { hasAnswerFragments, SftConfigSchema } from './sft-config.js';
 import { sftCommand } from './sft.js';
 import { formatDuration } from './train-progress.js';
 
@@ -174,7 +174,7 @@ function sftFolder(runDir: string): string {
 /** The status swap is on by default; a curriculum without answer fragments has to say it is off. */
 function checkCurriculum(config: QuickstartConfig): void {
   if (!config.curriculumStatusSwap) return;
-  if (!['answer', 'lookup+answer'].includes(config.curriculumFragments)) {
+  if (!hasAnswerFragments(config.curriculumFragments)) {
     throw new ConfigError(
       'invalid_config',
       `--curriculum-status-swap (on by default) changes answer fragments, and --curriculum-fragments ${config.curriculumFragments} has none: use answer or lookup+answer, or add --no-curriculum-status-swap`,

@@ -8,6 +8,11 @@ import { LoraFlagsSchema } from '../../training/hf-policy-flags.js';
 /** What a copy-curriculum fragment keeps of a conversation (see `curriculumSequences`). */
 export const CURRICULUM_FRAGMENTS = ['full', 'lookup', 'mixed', 'answer', 'lookup+answer'] as const;
 
+/** Whether a curriculum of these fragments has answer fragments (what the status swap changes). */
+export function hasAnswerFragments(fragments: (typeof CURRICULUM_FRAGMENTS)[number]): boolean {
+  return fragments === 'answer' || fragments === 'lookup+answer';
+}
+
 /** Flags of `sft`. */
 export const SftConfigSchema = z
   .object({

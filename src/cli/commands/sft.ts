@@ -28,7 +28,7 @@ import type { CliIo } from '../cli-io.js';
 import { defineCommand } from '../command.js';
 import { ProgressDisplay } from '../progress-display.js';
 import { createRunDirectory } from '../run-directory.js';
-import { SftConfigSchema, type SftConfig } from './sft-config.js';
+import { hasAnswerFragments, SftConfigSchema, type SftConfig } from './sft-config.js';
 import { curriculumLength, curriculumSequences } from './sft-curriculum.js';
 import { loadSftData, type SupportLiteWorldData } from './sft-data.js';
 import { evaluateSftModel } from './sft-eval.js';
@@ -58,7 +58,7 @@ async function runSftCommand(config: SftConfig, io: CliIo): Promise<void> {
       '--curriculum-facts varies the copy curriculum: it needs --curriculum-share > 0',
     );
   }
-  if (config.curriculumStatusSwap && !['answer', 'lookup+answer'].includes(config.curriculumFragments)) {
+  if (config.curriculumStatusSwap && !hasAnswerFragments(config.curriculumFragments)) {
     throw new ConfigError(
       'invalid_config',
       `--curriculum-status-swap changes answer fragments: it needs --curriculum-fragments answer or lookup+answer (got ${config.curriculumFragments})`,
