@@ -92,19 +92,14 @@ describe('stateset-agents quickstart', () => {
     }
     // The learning benchmark's recipe: the habits teacher, the status swap, and GRPO sampling at
     // temperature 0.7 with a KL penalty, keeping groups whose rollouts all scored alike.
-    const sftOptions = readJson<{ options: Record<string, unknown> }>(
-      join(dirname(sftCheckpoint), 'config.json'),
-    ).options;
-    expect(sftOptions).toMatchObject({
+    const defaults = stageConfigs(run.stdout);
+    expect(defaults.sft).toMatchObject({
       mistakePattern: 'habits',
       mistakeRate: 0.7,
       curriculumFragments: 'lookup+answer',
       curriculumStatusSwap: true,
     });
-    const grpoConfig = readJson<{ config: Record<string, unknown> }>(
-      join(runDir, 'grpo', 'config.json'),
-    ).config;
-    expect(grpoConfig).toMatchObject({ temperature: 0.7, klCoefficient: 0.3, dropZeroAdvantage: false });
+    expect(defaults.grpo).toMatchObject({ temperature: 0.7, klCoefficient: 0.3, dropZeroAdvantage: false });
     expect(before.options.checkpoint).toBe(sftCheckpoint);
     expect(after.options.checkpoint).toBe(grpoCheckpoint);
     expect(existsSync(printed(run.stdout, 'report'))).toBe(true);
@@ -148,20 +143,14 @@ describe('stateset-agents quickstart', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('[1/4 sft] imitate the teacher (it errs in 30% of conversations)');
     expect(run.stdout).toMatch(/^ +SFT +SFT \+ GRPO +teacher \(30% mistakes\)$/m);
-    const runDir = printed(run.stdout, 'run folder');
-    const sftOptions = readJson<{ options: Record<string, unknown> }>(
-      join(dirname(printed(run.stdout, 'sft checkpoint')), 'config.json'),
-    ).options;
-    expect(sftOptions).toMatchObject({
+    const given = stageConfigs(run.stdout);
+    expect(given.sft).toMatchObject({
       mistakePattern: 'random',
       mistakeRate: 0.3,
       curriculumFragments: 'lookup',
       curriculumStatusSwap: false,
     });
-    const grpoConfig = readJson<{ config: Record<string, unknown> }>(
-      join(runDir, 'grpo', 'config.json'),
-    ).config;
-    expect(grpoConfig).toMatchObject({ temperature: 1, klCoefficient: 0, dropZeroAdvantage: true });
+    expect(given.grpo).toMatchObject({ temperature: 1, klCoefficient: 0, dropZeroAdvantage: true });
   });
 
   it('refuses lookup fragments while the status swap is on, before it trains, saying how to turn it off', async () => {
@@ -183,6 +172,16 @@ describe('stateset-agents quickstart', () => {
 
 function readJson<T>(path: string): T {
   return JSON.parse(readFileSync(path, 'utf8')) as T;
+}
+
+/** The options the sft stage ran with and the grpo run's resolved configuration, from their folders. */
+function stageConfigs(stdout: string): { sft: Record<string, unknown>; grpo: Record<string, unknown> } {
+  const sftConfig = join(dirname(printed(stdout, 'sft checkpoint')), 'config.json');
+  const grpoConfig = join(printed(stdout, 'run folder'), 'grpo', 'config.json');
+  return {
+    sft: readJson<{ options: Record<string, unknown> }>(sftConfig).options,
+    grpo: readJson<{ config: Record<string, unknown> }>(grpoConfig).config,
+  };
 }
 
 type EvalFile = {
