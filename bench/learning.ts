@@ -11,7 +11,7 @@
 //   --mistake-rate 0.3 --mistake-pattern random|habits
 //   --shared-warm-start [--warm-starts ckpt0,ckpt1,ckpt2]
 //   --micro-batch-size 8 --groups 4 --group-size 8 --grpo-lr 2e-5 --temperature 1
-//   --kl-coefficient 0.1 --no-drop-zero-advantage --batch-baseline 0.5
+//   --kl-coefficient 0.1 --no-drop-zero-advantage --batch-baseline 0.5 --answer-credit partial_facts
 //   --sft-coefficient 0.1 --sft-batch-size 8 (GRPO also trains on the warm start's demonstrations)]
 
 import { spawn } from 'node:child_process';
@@ -85,6 +85,8 @@ const grpoRecipe = [
   ...(args.includes('--no-drop-zero-advantage') ? ['--no-drop-zero-advantage'] : []),
   // Part of the baseline from the step's mean reward: all-alike groups reinforce what they did.
   ...(args.includes('--batch-baseline') ? ['--batch-baseline', option('batch-baseline', '0')] : []),
+  // Partial credit for copying part of an item list or address in the rollouts' reward (train only).
+  ...(args.includes('--answer-credit') ? ['--answer-credit', option('answer-credit', 'exact')] : []),
   // The supervised term (PPO-ptx) on the warm start's own demonstrations (--sft-data, added per seed).
   ...(args.includes('--sft-coefficient')
     ? ['--sft-coefficient', option('sft-coefficient', '0'), '--sft-batch-size', option('sft-batch-size', '8')]

@@ -117,6 +117,11 @@ describe('the training configuration', () => {
     [{ groupSize: 0 }, 'groupSize (--group-size): Too small'],
     [{ lossFn: 'dpo' }, 'lossFn (--loss-fn): Invalid option'],
     [{ batchBaseline: 1.5 }, 'batchBaseline (--batch-baseline): Too big'],
+    [
+      { env: 'retail', answerCredit: 'partial_facts' },
+      'answerCredit (--answer-credit): is partial_facts, which scores support-lite answers; env is retail',
+    ],
+    [{ answerCredit: 'partial' }, 'answerCredit (--answer-credit): Invalid option'],
   ])('rejects impossible values %j, naming the field', (input, message) => {
     expect(problem(input)).toContain(message);
   });

@@ -93,6 +93,11 @@ function crossFieldProblems(config: TrainingConfig): string[] {
       'sftCoefficient',
       `is 0 while sftData is set: give the supervised term a weight > 0, or drop sftData`,
     );
+  if (config.answerCredit !== 'exact' && config.env !== 'support-lite')
+    fail(
+      'answerCredit',
+      `is ${config.answerCredit}, which scores support-lite answers; env is ${config.env}`,
+    );
   if (config.warmupSteps > config.steps)
     fail('warmupSteps', `${config.warmupSteps} exceeds steps ${config.steps}`);
   if (config.earlyStoppingPatience > 0 && config.evalEpisodes === 0)

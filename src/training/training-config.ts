@@ -166,6 +166,12 @@ export const TrainingConfigSchema = z
       .enum(['fail', 'skip'])
       .default('fail')
       .describe('A reward part that throws fails the step, or is skipped and counted.'),
+    answerCredit: z
+      .enum(['exact', 'partial_facts'])
+      .default('exact')
+      .describe(
+        "support-lite: how rollouts' right_answer part is scored. exact: 0/1, as evaluation scores it; partial_facts: a wrong answer to an items or address question earns 0.5 × the share of the asked words it contains. Evaluation is always exact.",
+      ),
     model: z
       .union([z.string().min(1), z.record(z.string(), z.unknown())])
       .default({ ...DEFAULT_TRAINING_MODEL })

@@ -10,7 +10,7 @@ import { loadRetailTasks } from '../environments/retail/retail-tasks.js';
 import { retailTaskScore } from '../environments/retail/task-reward.js';
 import type { Episode } from '../environments/run-episode.js';
 import { createSupportLiteEnvironment } from '../environments/support-lite/environment.js';
-import { SUPPORT_LITE_REWARD_PARTS } from '../environments/support-lite/rewards.js';
+import { type AnswerCredit, supportLiteTrainingParts } from '../environments/support-lite/rewards.js';
 import type { EpisodeScore } from '../evaluation/evaluate.js';
 import { scoreRetailEpisode, supportLiteScorer } from '../evaluation/episode-scorers.js';
 import { defineReward } from '../rewards/define-reward.js';
@@ -35,6 +35,8 @@ export type TrainingEnvironmentOptions = {
   /** τ-bench retail data folder; empty looks for it (see `findRetailDataDir`). */
   readonly data: string;
   readonly rewardErrors: RubricErrorPolicy;
+  /** support-lite: how rollouts' answers are scored (evaluation always scores them exactly). */
+  readonly answerCredit?: AnswerCredit;
   /** support-lite: the reward at which an evaluation episode succeeds. */
   readonly successThreshold: number;
   /** Process environment, for $STATESET_TAU_RETAIL. */
@@ -57,7 +59,7 @@ export async function withTrainingEnvironment<R>(
   const data = await loadRetailData(dataDir);
   const onError = options.rewardErrors;
   if (options.env === 'support-lite') {
-    const parts = SUPPORT_LITE_REWARD_PARTS.map((part) => ({
+    const parts = supportLiteTrainingParts(options.answerCredit ?? 'exact').map((part) => ({
       reward: defineReward({ name: part.name, score: part.score }),
       weight: part.weight,
     }));

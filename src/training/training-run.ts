@@ -91,6 +91,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunTrain
         env: config.env,
         data: config.data,
         rewardErrors: config.rewardErrors,
+        answerCredit: config.answerCredit,
         successThreshold: config.successThreshold,
         processEnv: options.processEnv,
       },

@@ -102,6 +102,36 @@ export function rightAnswer(outcome: SupportLiteOutcome): number {
   }
 }
 
+/** What `partialFactCredit` gives a wrong answer per share of the asked words it contains. */
+export const PARTIAL_FACT_CREDIT = 0.5;
+
+/** Lower-cased words (runs of letters and digits) of a text. */
+function wordsOf(text: string): string[] {
+  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+/**
+ * `rightAnswer` with partial credit for the questions whose answer copies several words from the
+ * tool result (items, address): a wrong answer earns PARTIAL_FACT_CREDIT × the share of the asked
+ * words (every item name's, or the street address's and city's) that it contains, so that copying
+ * more of them is worth more before the whole answer is right. Status and cancellation answers get
+ * no partial credit. A training reward (`train --answer-credit partial_facts`); evaluation scores
+ * `rightAnswer`, and only an exactly right answer scores 1.
+ */
+export function partialFactCredit(outcome: SupportLiteOutcome): number {
+  if (rightAnswer(outcome) === 1) return 1;
+  const { scenario } = stateOf(outcome);
+  const asked =
+    scenario.intent === 'items'
+      ? scenario.itemNames.flatMap(wordsOf)
+      : scenario.intent === 'address'
+        ? wordsOf(`${scenario.address.address1} ${scenario.address.city}`)
+        : [];
+  if (asked.length === 0) return 0;
+  const said = new Set(wordsOf(finalAnswerOf(outcome.trajectory)));
+  return (PARTIAL_FACT_CREDIT * asked.filter((word) => said.has(word)).length) / asked.length;
+}
+
 /**
  * 1 when the agent acted (called at least one of the required tools) and never called
  * cancel_pending_order on anything but a pending order the customer asked to cancel; else 0.
@@ -145,6 +175,19 @@ export const SUPPORT_LITE_REWARD_PARTS = [
   { name: 'policy', weight: 0.1, score: policyRespected },
   { name: 'brevity', weight: 0.1, score: brevity },
 ] as const;
+
+/** How training scores support-lite's answers: 'exact' as evaluation does, or with `partialFactCredit`. */
+export type AnswerCredit = 'exact' | 'partial_facts';
+
+/**
+ * The parts a training run's rubric uses: SUPPORT_LITE_REWARD_PARTS, with `right_answer` scored by
+ * `partialFactCredit` (same name and weight) under 'partial_facts'.
+ */
+export function supportLiteTrainingParts(credit: AnswerCredit): (typeof SUPPORT_LITE_REWARD_PARTS)[number][] {
+  return SUPPORT_LITE_REWARD_PARTS.map((part) =>
+    credit === 'partial_facts' && part.name === 'right_answer' ? { ...part, score: partialFactCredit } : part,
+  );
+}
 
 /** The weighted total of the parts, and each part. */
 export function supportLiteScore(outcome: SupportLiteOutcome): {
