@@ -2,6 +2,7 @@
 // STATESET_* variables and help. Fields a profile tunes default to null ("take the profile's value").
 
 import { z } from 'zod';
+import { ANSWER_CREDITS } from '../environments/support-lite/rewards.js';
 import { LoraFlagsSchema } from './hf-policy-flags.js';
 
 /** Environments `train` can run. */
@@ -167,7 +168,7 @@ export const TrainingConfigSchema = z
       .default('fail')
       .describe('A reward part that throws fails the step, or is skipped and counted.'),
     answerCredit: z
-      .enum(['exact', 'partial_facts'])
+      .enum(ANSWER_CREDITS)
       .default('exact')
       .describe(
         "support-lite: how rollouts' right_answer part is scored. exact: 0/1, as evaluation scores it; partial_facts: a wrong answer to an items or address question earns 0.5 × the share of the asked words it contains. Evaluation is always exact.",

@@ -77,7 +77,8 @@ describe('bench:learning', () => {
           '--micro-batch-size',
           '2',
         ],
-        ...['--temperature', '0.7', '--kl-coefficient', '0.1', '--no-drop-zero-advantage', '--out', out],
+        ...['--temperature', '0.7', '--kl-coefficient', '0.1', '--no-drop-zero-advantage'],
+        ...['--answer-credit', 'partial_facts', '--out', out],
       ]);
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
@@ -111,6 +112,11 @@ describe('bench:learning', () => {
         curriculumStatusSwap: false,
         curriculumShare: 0,
       });
+      // The GRPO arm's rollouts had partial credit for copied facts.
+      const grpoConfig = JSON.parse(readFileSync(join(runs, 'seed-3-grpo', 'config.json'), 'utf8')) as {
+        config: Record<string, unknown>;
+      };
+      expect(grpoConfig.config).toMatchObject({ answerCredit: 'partial_facts', klCoefficient: 0.1 });
       for (const arm of ['warm-start', 'sft-only', 'grpo'])
         expect(existsSync(join(runs, `seed-3-${arm}.json`))).toBe(true);
     },

@@ -176,8 +176,11 @@ export const SUPPORT_LITE_REWARD_PARTS = [
   { name: 'brevity', weight: 0.1, score: brevity },
 ] as const;
 
-/** How training scores support-lite's answers: 'exact' as evaluation does, or with `partialFactCredit`. */
-export type AnswerCredit = 'exact' | 'partial_facts';
+/** How training can score support-lite's answers: 'exact' as evaluation does, or with `partialFactCredit`. */
+export const ANSWER_CREDITS = ['exact', 'partial_facts'] as const;
+
+/** One of ANSWER_CREDITS. */
+export type AnswerCredit = (typeof ANSWER_CREDITS)[number];
 
 /**
  * The parts a training run's rubric uses: SUPPORT_LITE_REWARD_PARTS, with `right_answer` scored by
