@@ -111,9 +111,9 @@ export {
 export {
   brevity,
   finalAnswerOf,
-  policyRespected,
   partialFactCredit,
   PARTIAL_FACT_CREDIT,
+  policyRespected,
   rightAnswer,
   rightArguments,
   rightTool,
