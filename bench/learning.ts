@@ -9,10 +9,11 @@
 //   --width 64 --layers 2 --heads 2 --previous-token-embedding --previous-tokens 1 --curriculum-share 0.5
 //   --curriculum-copy-weight 20 --curriculum-fragments lookup|lookup+answer|… --curriculum-facts --curriculum-status-swap --curriculum-fact-weight 1 --sft-lr 0.003 --tool-copy-weight 1
 //   --mistake-rate 0.3 --mistake-pattern random|habits
-//   --shared-warm-start [--warm-starts ckpt0,ckpt1,ckpt2]
+//   --shared-warm-start [--warm-starts ckpt0,ckpt1,ckpt2] [--grpo-seconds 120 (SFT continues before GRPO)]
 //   --micro-batch-size 8 --groups 4 --group-size 8 --grpo-lr 2e-5 --temperature 1
 //   --kl-coefficient 0.1 --no-drop-zero-advantage --batch-baseline 0.5 --answer-credit partial_facts
-//   --sft-coefficient 0.1 --sft-batch-size 8 (GRPO also trains on the warm start's demonstrations)]
+//   --sft-coefficient 0.1 --sft-batch-size 8 (GRPO also trains on the warm start's demonstrations)
+//   --sft-curriculum (… on its copy curriculum instead; the baseline's extra time then has its curriculum share too)]
 
 import { spawn } from 'node:child_process';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -51,6 +52,24 @@ const model = [
 ];
 /** Share of the warm start spent on the copy curriculum; the baseline's curriculum is as long in seconds. */
 const curriculumShare = Number(option('curriculum-share', '0.5'));
+/**
+ * GRPO's supervised term on the warm start's copy curriculum. The copying it teaches is then part
+ * of the GRPO arm's time, so the baseline's time after the warm start has the curriculum share too.
+ */
+const sftCurriculum = args.includes('--sft-curriculum');
+/**
+ * GRPO's share of the arm after a shared warm start, in seconds: the GRPO arm first continues SFT
+ * as the baseline does for the rest of its time, then runs GRPO for these seconds. Default: all of it.
+ */
+const grpoSeconds = args.includes('--grpo-seconds') ? Number(option('grpo-seconds', '')) : undefined;
+if (grpoSeconds !== undefined && !(grpoSeconds > 0))
+  throw new Error(`--grpo-seconds must be a number of seconds > 0, got ${option('grpo-seconds', '')}`);
+if (grpoSeconds !== undefined && !args.includes('--shared-warm-start'))
+  throw new Error(
+    '--grpo-seconds splits the time after a shared warm start: add --shared-warm-start (or lengthen --sft-seconds)',
+  );
+if (sftCurriculum && !args.includes('--sft-coefficient'))
+  throw new Error('--sft-curriculum is the supervised term: it needs --sft-coefficient');
 // The same SFT recipe for the warm start and the baseline, so that only GRPO differs.
 const sftRecipe = [
   '--curriculum-copy-weight',
@@ -91,6 +110,7 @@ const grpoRecipe = [
   ...(args.includes('--sft-coefficient')
     ? ['--sft-coefficient', option('sft-coefficient', '0'), '--sft-batch-size', option('sft-batch-size', '8')]
     : []),
+  ...(sftCurriculum ? ['--sft-curriculum'] : []),
 ];
 if (givenWarmStarts !== undefined && (!sharedWarmStart || givenWarmStarts.length !== seeds.length)) {
   throw new Error(
@@ -173,11 +193,16 @@ async function sft(
   return printed(out, 'checkpoint');
 }
 
-/** GRPO from `warmStart` until `seconds` run out; returns the final checkpoint and the steps taken. */
+/**
+ * GRPO from `init` until `seconds` run out, its supervised term (if any) on the demonstrations of
+ * `warmStart` (the seed's warm start, which `init` may continue); returns the final checkpoint and
+ * the steps taken.
+ */
 async function grpo(
   seed: number,
-  warmStart: string,
+  init: string,
   seconds: number,
+  warmStart = init,
 ): Promise<{ checkpoint: string; steps: number }> {
   const name = `seed-${seed}-grpo`;
   await cli([
@@ -187,7 +212,7 @@ async function grpo(
     '--seed',
     String(seed),
     '--init-checkpoint',
-    warmStart,
+    init,
     '--steps',
     '10000',
     '--seconds',
@@ -275,12 +300,33 @@ async function sharedArms(seed: number, index: number) {
   const armStart = performance.now();
   const rest = armSeconds - warmStartSeconds;
   if (rest <= 0) throw new Error(`seed ${seed}: the warm start (${warmStartSeconds} s) leaves no arm budget`);
+  const moreSft = grpoSeconds === undefined ? 0 : rest - grpoSeconds;
+  if (grpoSeconds !== undefined && moreSft <= 0)
+    throw new Error(
+      `seed ${seed}: --grpo-seconds ${grpoSeconds} leaves no SFT before GRPO (the arm has ${rest} s)`,
+    );
   const [grpoArm, baselineArm] = await Promise.all([
-    grpo(seed, warmStart, rest).then((trained) => ({ ...trained, seconds: since(armStart) })),
-    sft(seed, rest, 0, `seed-${seed}-sft-only`, warmStart).then((checkpoint) => ({
-      checkpoint,
-      seconds: since(armStart),
-    })),
+    (async () => {
+      const init =
+        moreSft > 0
+          ? await sft(
+              seed,
+              moreSft,
+              sftCurriculum ? curriculumShare * moreSft : 0,
+              `seed-${seed}-sft-before-grpo`,
+              warmStart,
+            )
+          : warmStart;
+      const sftBeforeGrpoSeconds = moreSft > 0 ? since(armStart) : 0;
+      const trained = await grpo(seed, init, rest - since(armStart), warmStart);
+      return { ...trained, sftBeforeGrpoSeconds, seconds: since(armStart) };
+    })(),
+    sft(seed, rest, sftCurriculum ? curriculumShare * rest : 0, `seed-${seed}-sft-only`, warmStart).then(
+      (checkpoint) => ({
+        checkpoint,
+        seconds: since(armStart),
+      }),
+    ),
   ]);
   return {
     grpoArm: { warmStart, warmStartSeconds, ...grpoArm, wallSeconds: warmStartSeconds + grpoArm.seconds },
@@ -296,10 +342,11 @@ async function separateArms(seed: number) {
       const warmStart = await sft(seed, sftSeconds, curriculumSeconds, `seed-${seed}-sft`);
       const warmStartSeconds = since(start);
       const trained = await grpo(seed, warmStart, armSeconds - warmStartSeconds);
-      return { warmStart, warmStartSeconds, ...trained, wallSeconds: since(start) };
+      return { warmStart, warmStartSeconds, sftBeforeGrpoSeconds: 0, ...trained, wallSeconds: since(start) };
     })(),
     (async () => {
-      const checkpoint = await sft(seed, armSeconds, curriculumSeconds, `seed-${seed}-sft-only`);
+      const baselineCurriculum = sftCurriculum ? curriculumShare * armSeconds : curriculumSeconds;
+      const checkpoint = await sft(seed, armSeconds, baselineCurriculum, `seed-${seed}-sft-only`);
       return { checkpoint, wallSeconds: since(start) };
     })(),
   ]);
@@ -323,6 +370,7 @@ for (const [index, seed] of seeds.entries()) {
     baselineWallSeconds: Math.round(baselineArm.wallSeconds),
     warmStartSeconds: Math.round(grpoArm.warmStartSeconds),
     grpoSteps: grpoArm.steps,
+    sftBeforeGrpoSeconds: Math.round(grpoArm.sftBeforeGrpoSeconds),
     evaluations,
   };
   rows.push(row);
@@ -343,6 +391,8 @@ const result = {
     armSeconds,
     sftSeconds,
     curriculumSeconds,
+    baselineCurriculumAfterWarmStart: sftCurriculum,
+    grpoSeconds,
     evalTasks: Number(evalTasks),
     threadsPerArm: 1,
     model,

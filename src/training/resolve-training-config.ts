@@ -93,6 +93,10 @@ function crossFieldProblems(config: TrainingConfig): string[] {
       'sftCoefficient',
       `is 0 while sftData is set: give the supervised term a weight > 0, or drop sftData`,
     );
+  if (config.sftCurriculum && config.sftData === '')
+    fail('sftCurriculum', "is on while sftData is empty: name an sft run's demonstrations.jsonl");
+  if (config.sftCurriculum && config.env !== 'support-lite')
+    fail('sftCurriculum', `rebuilds a support-lite copy curriculum; env is ${config.env}`);
   if (config.answerCredit !== 'exact' && config.env !== 'support-lite')
     fail(
       'answerCredit',

@@ -125,6 +125,12 @@ export const TrainingConfigSchema = z
       .describe(
         'γ: weight of the supervised term, the mean negative log-likelihood per assistant token of an --sft-data batch, added to the policy loss of each update (PPO-ptx), so RL keeps what SFT taught while it changes the decisions the reward judges. 0: none.',
       ),
+    sftCurriculum: z
+      .boolean()
+      .default(false)
+      .describe(
+        "support-lite: the supervised term trains on the copy curriculum of the sft run that wrote --sft-data (rebuilt from its demonstrations with the options in its config.json: fresh ids, facts and statuses the answer can only get right by copying) instead of on the demonstrations themselves, so RL keeps the copying without being pulled back to the demonstrations' decisions.",
+      ),
     sftBatchSize: count(1)
       .default(8)
       .describe('Conversations of --sft-data in each update (drawn per step).'),

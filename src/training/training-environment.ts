@@ -8,6 +8,7 @@ import { findRetailDataDir } from '../environments/retail/retail-data-dir.js';
 import { loadRetailData } from '../environments/retail/retail-data.js';
 import { loadRetailTasks } from '../environments/retail/retail-tasks.js';
 import { retailTaskScore } from '../environments/retail/task-reward.js';
+import type { RetailDatabase } from '../environments/retail/retail-types.js';
 import type { Episode } from '../environments/run-episode.js';
 import { createSupportLiteEnvironment } from '../environments/support-lite/environment.js';
 import { type AnswerCredit, supportLiteTrainingParts } from '../environments/support-lite/rewards.js';
@@ -19,6 +20,8 @@ import { createRubric, type Rubric, type RubricErrorPolicy } from '../rewards/ru
 /** An environment ready to train in and evaluate on. */
 export type TrainingEnvironment<TState> = {
   readonly environment: Environment<TState>;
+  /** The retail database the environment runs on. */
+  readonly database: RetailDatabase;
   /** Split the rollouts draw scenarios from. */
   readonly trainSplit: string;
   /** Held-out split of evaluation tasks (no user of it is seen in training). */
@@ -65,6 +68,7 @@ export async function withTrainingEnvironment<R>(
     }));
     return use({
       environment: createSupportLiteEnvironment({ database: data.database }),
+      database: data.database,
       trainSplit: 'train',
       evalSplit: 'test',
       rubric: createRubric({ components: parts, onError }),
@@ -77,6 +81,7 @@ export async function withTrainingEnvironment<R>(
   ]);
   return use({
     environment: createRetailEnvironment({ data, tasks: { train, test } }),
+    database: data.database,
     trainSplit: 'train',
     evalSplit: 'test',
     // τ-bench's 0/1 success is a product of its factors, which a weighted mean cannot express.

@@ -18,7 +18,7 @@ import { parseTrainingConfig } from './resolve-training-config.js';
 import { createRunFolder, runPaths, type RunPaths } from './run-paths.js';
 import type { TrainingConfig } from './training-config.js';
 import { withTrainingEnvironment } from './training-environment.js';
-import { loadSupervisedSequences } from './supervised-term.js';
+import { loadCurriculumSequences, loadSupervisedSequences } from './supervised-term.js';
 import { compactToolsPrompt } from './policy-agent.js';
 import { formatToolsPrompt } from '../agents/tool-prompt.js';
 import { hfTrainingPolicy } from './hf-training-policy.js';
@@ -108,13 +108,21 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunTrain
           signal: options.signal,
           ...(config.sftCoefficient > 0
             ? {
-                supervised: await loadSupervisedSequences({
-                  path: config.sftData,
-                  renderer: prepared.renderer,
-                  tools: training.environment.tools,
-                  formatTools: config.toolPrompt === 'compact' ? compactToolsPrompt : formatToolsPrompt,
-                  maxTokens: model.config.contextLength + 1,
-                }),
+                supervised: config.sftCurriculum
+                  ? await loadCurriculumSequences({
+                      path: config.sftData,
+                      renderer: prepared.renderer,
+                      database: training.database,
+                      seed: config.seed,
+                      maxTokens: model.config.contextLength + 1,
+                    })
+                  : await loadSupervisedSequences({
+                      path: config.sftData,
+                      renderer: prepared.renderer,
+                      tools: training.environment.tools,
+                      formatTools: config.toolPrompt === 'compact' ? compactToolsPrompt : formatToolsPrompt,
+                      maxTokens: model.config.contextLength + 1,
+                    }),
               }
             : {}),
         }),

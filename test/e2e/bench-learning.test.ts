@@ -122,6 +122,66 @@ describe('bench:learning', () => {
     },
   );
 
+  it(
+    'continues SFT before GRPO with --grpo-seconds, and trains the term on the copy curriculum with --sft-curriculum',
+    { timeout: 180_000 },
+    async () => {
+      const out = mkdtempSync(join(tmpdir(), 'bench-learning-split-'));
+      const result = await bench([
+        ...['--seeds', '3', '--shared-warm-start', '--sft-seconds', '4', '--arm-seconds', '12'],
+        ...['--grpo-seconds', '4', '--eval-tasks', '2', '--demos', '16', '--width', '16'],
+        ...['--layers', '1', '--heads', '2', '--curriculum-share', '0.5'],
+        ...['--curriculum-fragments', 'lookup+answer', '--curriculum-facts', '--curriculum-fact-weight', '5'],
+        ...['--groups', '1', '--group-size', '2', '--micro-batch-size', '2'],
+        ...['--sft-coefficient', '0.3', '--sft-curriculum', '--out', out],
+      ]);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const file = JSON.parse(readFileSync(join(out, 'learning.json'), 'utf8')) as LearningFile & {
+        seeds: (Row & { sftBeforeGrpoSeconds: number; warmStartSeconds: number })[];
+        setup: { grpoSeconds: number; baselineCurriculumAfterWarmStart: boolean };
+      };
+      const [row] = file.seeds;
+      expect(row.sftBeforeGrpoSeconds).toBeGreaterThan(0);
+      expect(row.grpoSteps).toBeGreaterThanOrEqual(1);
+      expect(file.setup).toMatchObject({ grpoSeconds: 4, baselineCurriculumAfterWarmStart: true });
+
+      const [stamp] = readdirSync(join(out, 'learning-runs'));
+      const runs = join(out, 'learning-runs', stamp);
+      const [warmFolder] = readdirSync(join(runs, 'seed-3-sft'));
+      const warmStart = join(runs, 'seed-3-sft', warmFolder);
+      // The GRPO arm's SFT continues the warm start for what the arm leaves before GRPO's last 4 s,
+      // with the curriculum's share of it.
+      const before = sftOptions(runs, 'seed-3-sft-before-grpo');
+      expect(before).toMatchObject({ initCheckpoint: join(warmStart, 'checkpoint.safetensors') });
+      expect(Math.abs((before.seconds as number) - (12 - row.warmStartSeconds - 4))).toBeLessThanOrEqual(0.5);
+      expect(before.curriculumShare).toBeCloseTo(0.5, 6);
+      // GRPO starts from that continuation, its term on the warm start's copy curriculum.
+      const grpoConfig = JSON.parse(readFileSync(join(runs, 'seed-3-grpo', 'config.json'), 'utf8')) as {
+        config: { initCheckpoint: string; sftData: string; sftCurriculum: boolean; sftCoefficient: number };
+      };
+      expect(grpoConfig.config.initCheckpoint).toContain(join(runs, 'seed-3-sft-before-grpo'));
+      expect(grpoConfig.config).toMatchObject({
+        sftData: join(warmStart, 'demonstrations.jsonl'),
+        sftCurriculum: true,
+        sftCoefficient: 0.3,
+      });
+      // The baseline's 8 s after the warm start have the curriculum's share too.
+      expect(sftOptions(runs, 'seed-3-sft-only').curriculumShare).toBeCloseTo(0.5, 6);
+    },
+  );
+
+  it('refuses --grpo-seconds without a shared warm start, and --sft-curriculum without its term', async () => {
+    const split = await bench(['--seeds', '0', '--grpo-seconds', '60']);
+    expect(split.code).not.toBe(0);
+    expect(split.stderr).toContain('--grpo-seconds splits the time after a shared warm start');
+    const curriculum = await bench(['--seeds', '0', '--sft-curriculum']);
+    expect(curriculum.code).not.toBe(0);
+    expect(curriculum.stderr).toContain(
+      '--sft-curriculum is the supervised term: it needs --sft-coefficient',
+    );
+  });
+
   it('refuses --warm-starts without --shared-warm-start, naming both', async () => {
     const result = await bench(['--seeds', '0', '--warm-starts', 'missing.safetensors']);
     expect(result.code).not.toBe(0);

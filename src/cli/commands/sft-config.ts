@@ -3,13 +3,11 @@
 
 import { z } from 'zod';
 import { TransformerConfigSchema } from '../../models/transformer-config.js';
+import { CURRICULUM_FRAGMENTS, type CurriculumFragments } from '../../training/copy-curriculum.js';
 import { LoraFlagsSchema } from '../../training/hf-policy-flags.js';
 
-/** What a copy-curriculum fragment keeps of a conversation (see `curriculumSequences`). */
-export const CURRICULUM_FRAGMENTS = ['full', 'lookup', 'mixed', 'answer', 'lookup+answer'] as const;
-
 /** Whether a curriculum of these fragments has answer fragments (what the status swap changes). */
-export function hasAnswerFragments(fragments: (typeof CURRICULUM_FRAGMENTS)[number]): boolean {
+export function hasAnswerFragments(fragments: CurriculumFragments): boolean {
   return fragments === 'answer' || fragments === 'lookup+answer';
 }
 

@@ -29,7 +29,8 @@ import { defineCommand } from '../command.js';
 import { ProgressDisplay } from '../progress-display.js';
 import { createRunDirectory } from '../run-directory.js';
 import { hasAnswerFragments, SftConfigSchema, type SftConfig } from './sft-config.js';
-import { curriculumLength, curriculumSequences } from './sft-curriculum.js';
+import { curriculumSequences } from '../../training/copy-curriculum.js';
+import { curriculumLength } from './sft-curriculum.js';
 import { loadSftData, type SupportLiteWorldData } from './sft-data.js';
 import { evaluateSftModel } from './sft-eval.js';
 
