@@ -15,11 +15,10 @@
 //   --sft-coefficient 0.1 --sft-batch-size 8 (GRPO also trains on the warm start's demonstrations)
 //   --sft-curriculum (… on its copy curriculum instead; the baseline's extra time then has its curriculum share too)]
 
-import { spawn } from 'node:child_process';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { cli, printed } from './support/cli-process.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
@@ -130,35 +129,6 @@ for (const checkpoint of givenWarmStarts ?? []) {
 const outDir = option('out', 'benchmark_results');
 /** This run's folders, under a timestamp, so that runs never collide with an earlier one's. */
 const runsDir = join(outDir, 'learning-runs', new Date().toISOString().replace(/[:.]/g, '-'));
-
-const cliMain = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
-
-/** Runs a CLI command in a child process, returning its stdout; throws with its stderr when it fails. */
-function cli(argv: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliMain, ...argv], {
-      env: { ...process.env, STATESET_LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0
-        ? resolve(stdout)
-        : reject(new Error(`stateset-agents ${argv.join(' ')} exited ${code}:\n${stderr}`)),
-    );
-  });
-}
-
-/** The value printed after `label:` on a line of the command's output. */
-function printed(output: string, label: string): string {
-  const line = output.split('\n').find((l) => l.startsWith(`${label}:`));
-  if (line === undefined) throw new Error(`no "${label}:" line in:\n${output}`);
-  return line.slice(label.length + 1).trim();
-}
 
 /**
  * SFT for `seconds`, the first `curriculumSeconds` of them on the copy curriculum, from scratch or

@@ -21,6 +21,7 @@ import { TRAINING_METRICS as M } from '../../src/training/metric-names.js';
 import { readMetrics } from '../../src/training/metrics-log.js';
 import { parseTrainingConfig } from '../../src/training/resolve-training-config.js';
 import { loadCurriculumSequences } from '../../src/training/supervised-term.js';
+import { tinyTrainingConfig } from '../../src/training/test-support/tiny-training-config.js';
 import { runTraining } from '../../src/training/training-run.js';
 
 const DEMOS = 12;
@@ -59,27 +60,13 @@ beforeAll(async () => {
 const load = (path: string, seed = 0) =>
   loadCurriculumSequences({ path, renderer, database, seed, maxTokens: 4097 });
 
-function config(runName: string, extra: Record<string, unknown>) {
-  const parsed = parseTrainingConfig({
-    seed: 3,
+/** Three steps, with the context the demonstrations' conversations need. */
+const config = (runName: string, extra: Record<string, unknown>) =>
+  tinyTrainingConfig(dir, runName, {
     steps: 3,
-    groupsPerStep: 1,
-    groupSize: 2,
-    maxNewTokens: 48,
-    maxTurns: 2,
-    learningRate: 1e-2,
-    dropZeroAdvantage: false,
     model: { contextLength: 1280, width: 32, layers: 1, heads: 2, mlpWidth: 64 },
-    evalEpisodes: 0,
-    checkpointEvery: 0,
-    sampleEvery: 0,
-    runsDir: dir,
-    runName,
     ...extra,
   });
-  if (!parsed.ok) throw parsed.error;
-  return parsed.value;
-}
 
 describe('the copy curriculum of an sft run, as the supervised term', () => {
   it('rebuilds a lookup and an answer fragment per demonstration, with fresh ids, weighed as sft weighed them', async () => {

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { TRAINING_METRICS as M } from '../../src/training/metric-names.js';
 import { readMetrics } from '../../src/training/metrics-log.js';
 import { parseTrainingConfig } from '../../src/training/resolve-training-config.js';
+import { tinyTrainingConfig } from '../../src/training/test-support/tiny-training-config.js';
 import { runTraining } from '../../src/training/training-run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'train-supervised-'));
@@ -35,27 +36,7 @@ writeFileSync(
   })}\n`,
 );
 
-function config(runName: string, extra: Record<string, unknown>) {
-  const parsed = parseTrainingConfig({
-    seed: 3,
-    steps: 4,
-    groupsPerStep: 1,
-    groupSize: 2,
-    maxNewTokens: 48,
-    maxTurns: 2,
-    learningRate: 1e-2,
-    dropZeroAdvantage: false,
-    model: { contextLength: 1024, width: 32, layers: 1, heads: 2, mlpWidth: 64 },
-    evalEpisodes: 0,
-    checkpointEvery: 0,
-    sampleEvery: 0,
-    runsDir: dir,
-    runName,
-    ...extra,
-  });
-  if (!parsed.ok) throw parsed.error;
-  return parsed.value;
-}
+const config = (runName: string, extra: Record<string, unknown>) => tinyTrainingConfig(dir, runName, extra);
 
 describe('train with the supervised term', () => {
   it('lowers the NLL of the --sft-data conversations step by step and logs it as loss/sft', async () => {
