@@ -8,8 +8,10 @@ import type { Message } from '../conversation/messages.js';
 import type { TokenSequence } from '../conversation/token-sequence.js';
 import type { Trajectory } from '../conversation/trajectory.js';
 import { Rng } from '../engine/random.js';
+import type { RetailDatabase } from '../environments/retail/retail-types.js';
 import {
   type FactPools,
+  factPools,
   idFragment,
   ORDER_ID_PATTERN,
   swapStatus,
@@ -131,6 +133,40 @@ export function curriculumSequences(options: CurriculumSequencesOptions): TokenS
       logprobs: sequence.logprobs.slice(0, end),
       turnIndex: sequence.turnIndex.slice(0, end),
     };
+  });
+}
+
+/** The options of `sft` that shape its copy curriculum, as its config.json records them. */
+export type CurriculumFlags = {
+  readonly curriculumCopyWeight: number;
+  readonly curriculumFragments: CurriculumFragments;
+  readonly curriculumFacts: boolean;
+  readonly curriculumStatusSwap: boolean;
+  readonly curriculumFactWeight: number;
+};
+
+/**
+ * The copy curriculum `sft` trains on with `flags`: fragments of `demonstrations` whose ids (and,
+ * with the flags, facts and statuses) are drawn from `seed`, never naming a real order of `database`.
+ */
+export function sftCopyCurriculum(options: {
+  readonly demonstrations: readonly Trajectory[];
+  readonly renderer: ChatRenderer;
+  readonly seed: number;
+  readonly database: RetailDatabase;
+  readonly flags: CurriculumFlags;
+}): TokenSequence[] {
+  const { database, flags } = options;
+  return curriculumSequences({
+    demonstrations: options.demonstrations,
+    renderer: options.renderer,
+    seed: options.seed,
+    realIds: new Set(Object.values(database.orders).map((order) => order.order_id)),
+    copyWeight: flags.curriculumCopyWeight,
+    fragments: flags.curriculumFragments,
+    facts: flags.curriculumFacts ? factPools(database) : undefined,
+    statusSwap: flags.curriculumStatusSwap,
+    factWeight: flags.curriculumFactWeight,
   });
 }
 

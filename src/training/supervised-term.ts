@@ -14,11 +14,10 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { readTrajectoriesJsonl } from '../conversation/trajectory-jsonl.js';
-import { factPools } from '../environments/support-lite/id-fragments.js';
 import type { RetailDatabase } from '../environments/retail/retail-types.js';
 import { ConfigError } from '../errors.js';
 import { readChatJsonl } from './chat-dataset.js';
-import { CURRICULUM_FRAGMENTS, curriculumSequences } from './copy-curriculum.js';
+import { CURRICULUM_FRAGMENTS, sftCopyCurriculum } from './copy-curriculum.js';
 import { tokenizeChatExamples } from './chat-dataset-tokens.js';
 import { sftBatchDatums, trainedTokens } from './sft-batches.js';
 
@@ -132,17 +131,12 @@ export async function loadCurriculumSequences(
       'invalid_config',
       `sftCurriculum: the sft run of ${configPath} had no copy curriculum (curriculumShare 0); train it with --curriculum-share, or drop --sft-curriculum`,
     );
-  const { database } = options;
-  const sequences = curriculumSequences({
+  const sequences = sftCopyCurriculum({
     demonstrations: await readTrajectoriesJsonl({ path: options.path }),
     renderer: options.renderer,
     seed: options.seed,
-    realIds: new Set(Object.values(database.orders).map((order) => order.order_id)),
-    copyWeight: curriculum.curriculumCopyWeight,
-    fragments: curriculum.curriculumFragments,
-    facts: curriculum.curriculumFacts ? factPools(database) : undefined,
-    statusSwap: curriculum.curriculumStatusSwap,
-    factWeight: curriculum.curriculumFactWeight,
+    database: options.database,
+    flags: curriculum,
   });
   sequences.forEach((sequence, index) => {
     if (sequence.tokens.length > options.maxTokens)

@@ -12,7 +12,6 @@ import { writeTrajectoriesJsonl } from '../../conversation/trajectory-jsonl.js';
 import { findRetailDataDir } from '../../environments/retail/retail-data-dir.js';
 import { loadRetailData } from '../../environments/retail/retail-data.js';
 import { createSupportLiteEnvironment } from '../../environments/support-lite/environment.js';
-import { factPools } from '../../environments/support-lite/id-fragments.js';
 import { ConfigError, EnvironmentError } from '../../errors.js';
 import { evaluationMetrics, type EvaluationSummary } from '../../evaluation/evaluation-summary.js';
 import { ByteTokenizer } from '../../models/tokenizers/byte-tokenizer.js';
@@ -29,7 +28,7 @@ import { defineCommand } from '../command.js';
 import { ProgressDisplay } from '../progress-display.js';
 import { createRunDirectory } from '../run-directory.js';
 import { hasAnswerFragments, SftConfigSchema, type SftConfig } from './sft-config.js';
-import { curriculumSequences } from '../../training/copy-curriculum.js';
+import { sftCopyCurriculum } from '../../training/copy-curriculum.js';
 import { curriculumLength } from './sft-curriculum.js';
 import { loadSftData, type SupportLiteWorldData } from './sft-data.js';
 import { evaluateSftModel } from './sft-eval.js';
@@ -160,16 +159,12 @@ async function runSftCommand(config: SftConfig, io: CliIo): Promise<void> {
         ? undefined
         : await runSft({
             backend,
-            sequences: curriculumSequences({
+            sequences: sftCopyCurriculum({
               demonstrations: data.demonstrations,
               renderer,
               seed: config.seed,
-              realIds: new Set(Object.values(world.database.orders).map((order) => order.order_id)),
-              copyWeight: config.curriculumCopyWeight,
-              fragments: config.curriculumFragments,
-              facts: config.curriculumFacts ? factPools(world.database) : undefined,
-              statusSwap: config.curriculumStatusSwap,
-              factWeight: config.curriculumFactWeight,
+              database: world.database,
+              flags: config,
             }),
             ...curriculum,
             ...optimiser,
